@@ -1,0 +1,85 @@
+/**
+ * The one error type the library throws for bad input and broken rules.
+ *
+ * @module
+ */
+
+/** Every reason a command, query or store call can be refused. */
+export type TicketErrorCode =
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'INVALID_TRANSITION'
+  | 'DELETED'
+  | 'ARCHIVED'
+  | 'CONCURRENCY'
+  | 'PAYLOAD_TOO_LARGE'
+
+/** One problem found while validating input; `path` follows zod's issue paths. */
+export interface TicketIssue {
+  readonly path: readonly (string | number)[]
+  readonly message: string
+  readonly code: string
+}
+
+/** Construction options for {@link TicketError}. */
+export interface TicketErrorOptions {
+  readonly issues?: readonly TicketIssue[]
+  readonly details?: Readonly<Record<string, unknown>>
+  readonly cause?: unknown
+}
+
+// A registry symbol, so two bundled copies of the library recognise each other's errors.
+const brand: unique symbol = Symbol.for('ticket-events.TicketError') as never
+
+/**
+ * The error thrown for every refused command, query or append.
+ *
+ * `code` says what went wrong, `issues` lists zod's findings for `VALIDATION`,
+ * and `details` carries the facts behind the message (for example `from` and `to`
+ * for `INVALID_TRANSITION`, `expectedVersion` and `actualVersion` for `CONCURRENCY`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   handle(ticket, { type: 'takeover', assigneeId })
+ * } catch (error) {
+ *   if (isTicketError(error) && error.code === 'INVALID_TRANSITION') {
+ *     console.log(error.details) // { from: 'ongoing', to: 'ongoing', command: 'takeover' }
+ *   }
+ * }
+ * ```
+ */
+export class TicketError extends Error {
+  override readonly name = 'TicketError'
+  readonly code: TicketErrorCode
+  readonly issues: readonly TicketIssue[]
+  readonly details: Readonly<Record<string, unknown>>
+  readonly [brand] = true
+
+  constructor(code: TicketErrorCode, message: string, options: TicketErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.issues = options.issues ?? []
+    this.details = options.details ?? {}
+  }
+
+  /** A plain object for logs and HTTP problem responses. */
+  toJSON(): {
+    name: string
+    code: TicketErrorCode
+    message: string
+    issues: readonly TicketIssue[]
+    details: Readonly<Record<string, unknown>>
+  } {
+    return { name: this.name, code: this.code, message: this.message, issues: this.issues, details: this.details }
+  }
+}
+
+/**
+ * Tells whether `value` is a {@link TicketError}, also when it was thrown by another
+ * bundled copy of the library (the check uses a `Symbol.for` brand, not `instanceof`).
+ */
+export function isTicketError(value: unknown): value is TicketError {
+  return typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true
+}

@@ -1,0 +1,109 @@
+import { buildAudit } from '../audit/build-audit.js'
+import { parseCommand } from '../commands/parse-command.js'
+import type { Command } from '../commands/schemas.js'
+import { deriveChangeEvents } from '../derive/derive-change-events.js'
+import { TicketError } from '../errors/ticket-error.js'
+import { defaultNewId, defaultNow, type HandleContext, uuidFromUlid } from '../ids/ids.js'
+import type { Audit } from '../model/audit.js'
+import type { EventMeta, TicketEvent } from '../model/event.js'
+import type { Ticket } from '../model/ticket.js'
+import { decide } from './decide.js'
+import { produceTicket } from './immer.js'
+
+/** What {@link handle} returns: the new state, the events to store, and the audit record. */
+export interface HandleResult {
+  /** The ticket after the command (the same object as the input when nothing changed). */
+  readonly state: Ticket
+  /** Facts and derived change events, in order; empty when the command changed nothing. */
+  readonly events: readonly TicketEvent[]
+  /** The audit record, or `null` when no events were emitted. */
+  readonly audit: Audit | null
+}
+
+/**
+ * Decides a command against a ticket's state. This is a pure function: no I/O, no
+ * global state, and time and ids come from `ctx` (defaults: the system clock and a
+ * monotonic ULID factory). The input state is never mutated.
+ *
+ * Steps: validate the command with zod, check the rules (missing, deleted, archived,
+ * workflow transitions), emit the facts, append the derived change events right after
+ * each `ticket:updated` (with `meta.causationId` = its id), fold the events into the
+ * new state, and describe the change as a seed 003 audit record.
+ *
+ * A command that changes nothing (a tag already present, an assign to the current
+ * assignee, an update to equal values) is accepted and returns no events.
+ *
+ * @param state - the ticket, or `null` when it does not exist yet
+ * @param command - a command (any value: it is validated first)
+ * @param ctx - the clock and id source
+ * @throws {TicketError} `VALIDATION`, `NOT_FOUND`, `ALREADY_EXISTS`, `DELETED`,
+ * `ARCHIVED` or `INVALID_TRANSITION`; nothing else for bad input
+ *
+ * @example
+ * ```ts
+ * const { state, events } = handle(null, {
+ *   type: 'create', workspaceId, chatId, ticketingTeamId: null, assigneeId: null, status: 'pending',
+ * })
+ * const next = handle(state, { type: 'takeover', assigneeId })
+ * next.events.map((event) => event.type)
+ * // → ['ticket:updated', 'ticket:status:changed', 'ticket:assigned']
+ * ```
+ */
+export function handle(state: Ticket | null, command: unknown, ctx: HandleContext = {}): HandleResult {
+  const parsed = parseCommand(command)
+  const newId = ctx.newId ?? defaultNewId
+  const now = ctx.now ?? defaultNow
+  let occurredAt: string | undefined
+  const at = (): string => {
+    occurredAt ??= isoTime(now())
+    return occurredAt
+  }
+
+  const facts = decide(state, parsed, { occurredAt: at, newUuid: () => uuidFromUlid(newId()) })
+  if (facts.length === 0) {
+    // decide() only returns nothing for a command on an existing ticket.
+    return { state: state as Ticket, events: [], audit: null }
+  }
+
+  const ticketId = state?.id ?? (facts[0]?.type === 'ticket:created' ? facts[0].payload.ticket.id : '')
+  const workspaceId = state?.workspaceId ?? (facts[0]?.type === 'ticket:created' ? facts[0].payload.ticket.workspaceId : '')
+  const meta = factMeta(parsed)
+  const events: TicketEvent[] = []
+  let version = state?.version ?? 0
+  const envelope = (id: string) => ({ id, ticketId, workspaceId, version: ++version, occurredAt: at() })
+
+  for (const fact of facts) {
+    const event = { ...envelope(newId()), type: fact.type, payload: fact.payload, meta } as TicketEvent
+    events.push(event)
+    if (event.type !== 'ticket:updated') continue
+    const derivedMeta: EventMeta = { ...meta, causationId: event.id }
+    for (const derived of deriveChangeEvents(event.payload)) {
+      events.push({ ...envelope(newId()), type: derived.type, payload: derived.payload, meta: derivedMeta } as TicketEvent)
+    }
+  }
+
+  const next = produceTicket(state, events) as Ticket
+  const audit = buildAudit({ id: newId(), before: state, after: next, command: parsed, events })
+  return { state: next, events, audit }
+}
+
+/** The meta every fact of a command carries; absent values are left out. */
+function factMeta(command: Command): EventMeta {
+  const source = command.meta
+  if (!source) return {}
+  const meta: { -readonly [K in keyof EventMeta]: EventMeta[K] } = {}
+  if (source.commandId !== undefined) meta.commandId = source.commandId
+  if (source.actor !== undefined) meta.actor = source.actor
+  if (source.via !== undefined) meta.via = source.via as NonNullable<EventMeta['via']>
+  if (source.correlationId !== undefined) meta.correlationId = source.correlationId
+  return meta
+}
+
+function isoTime(date: Date): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new TicketError('VALIDATION', 'ctx.now() must return a valid Date.', {
+      issues: [{ path: ['ctx', 'now'], message: 'Invalid Date', code: 'custom' }],
+    })
+  }
+  return date.toISOString()
+}

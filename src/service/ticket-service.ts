@@ -1,0 +1,75 @@
+import type { HandleResult } from '../core/reducer/handle.js'
+import type { HandleContext } from '../core/ids/ids.js'
+import type { TicketEvent } from '../core/model/event.js'
+import type { Ticket, TicketStatus } from '../core/model/ticket.js'
+import type { TicketStore } from '../store/ticket-store.js'
+
+/** Options of {@link createTicketService}. */
+export interface TicketServiceOptions {
+  readonly store: TicketStore
+  /** Clock and id source handed to `handle` (defaults: system clock, monotonic ULIDs). */
+  readonly ctx?: HandleContext
+  /** Write a snapshot every this many events (default 100). */
+  readonly snapshotEvery?: number
+  /** How long a command id is remembered, in ms (default 48 h). */
+  readonly dedupeWindowMs?: number
+  /** How many times a command is retried after a `CONCURRENCY` conflict (default 10). */
+  readonly maxRetries?: number
+}
+
+/** Scopes a call to one workspace: another workspace's ticket is `NOT_FOUND` / `null`. */
+export interface WorkspaceScope {
+  readonly workspaceId?: string
+}
+
+/** The seed 000 events query as applied, defaults filled in. */
+export interface AppliedEventsQuery {
+  readonly workspaceId?: string
+  readonly afterId?: string
+  readonly occurredAfter?: string
+  readonly type?: string
+  readonly limit: number
+}
+
+/** The seed 001 list query as applied, defaults filled in. */
+export interface AppliedListQuery {
+  readonly workspaceId: string
+  readonly status?: TicketStatus
+  readonly assigneeIds: readonly string[]
+  readonly chatIds: readonly string[]
+  readonly tagIds: readonly string[]
+  readonly search?: string
+  readonly includeRemoved: boolean
+  readonly pageNumber: number
+  readonly pageSize: number
+}
+
+/** A page of the global log: `{ query, result }` as in seed 000. */
+export interface EventsPage {
+  readonly query: AppliedEventsQuery
+  readonly result: readonly TicketEvent[]
+}
+
+/** A page of tickets. */
+export interface TicketsPage {
+  readonly query: AppliedListQuery
+  readonly result: readonly Ticket[]
+}
+
+/** The ticket service: commands in, events stored, state and pages out. */
+export interface TicketService {
+  /**
+   * Runs a command against a ticket: load (snapshot + tail), `handle`, append with the
+   * expected version, retry on conflict. A repeated `meta.commandId` within the dedupe
+   * window returns the first result and appends nothing.
+   */
+  execute(ticketId: string, command: unknown, scope?: WorkspaceScope): Promise<HandleResult>
+  /** The ticket's current state, or `null`. */
+  load(ticketId: string, scope?: WorkspaceScope): Promise<Ticket | null>
+  /** A page of the global log (omit `workspaceId` for the whole log). */
+  events(query?: unknown): Promise<EventsPage>
+  /** A page of a workspace's tickets from the projection. */
+  list(query: unknown): Promise<TicketsPage>
+  /** Closes the store. */
+  close(): Promise<void>
+}

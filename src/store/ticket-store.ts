@@ -1,0 +1,119 @@
+/**
+ * The storage contract every store implements (memory, SQLite, PostgreSQL, and any a
+ * user writes). Stores are driven by the ticket service, which validates all input
+ * first: a store may assume well-formed arguments.
+ *
+ * @module
+ */
+import type { Audit } from '../core/model/audit.js'
+import type { TicketEvent } from '../core/model/event.js'
+import type { Ticket, TicketStatus } from '../core/model/ticket.js'
+
+/** The result of one accepted command, as remembered for idempotency. */
+export interface CommandResult {
+  readonly state: Ticket
+  readonly events: readonly TicketEvent[]
+  readonly audit: Audit | null
+}
+
+/** A snapshot of a ticket and the {@link TICKET_SCHEMA_VERSION} it was written under. */
+export interface TicketSnapshot {
+  readonly state: Ticket
+  readonly schemaVersion: number
+}
+
+/** One command's writes, appended atomically (all or nothing). */
+export interface AppendBatch {
+  readonly ticketId: string
+  readonly workspaceId: string
+  /** The ticket's version before this batch (0 for a new ticket). A mismatch is `CONCURRENCY`. */
+  readonly expectedVersion: number
+  /** The events, with contiguous versions starting at `expectedVersion + 1`. */
+  readonly events: readonly TicketEvent[]
+  /** The ticket after the batch: the `list()` projection row, written in the same transaction. */
+  readonly state: Ticket
+  readonly audit: Audit | null
+  /** A snapshot to keep, when one is due. */
+  readonly snapshot?: TicketSnapshot
+  /** The idempotency record; a second record with the same ticket and command id is `CONCURRENCY`. */
+  readonly command?: { readonly commandId: string; readonly recordedAt: string; readonly result: CommandResult }
+}
+
+/** A ticket's stored stream: its newest usable snapshot and the events after it. */
+export interface StoredStream {
+  readonly snapshot: Ticket | null
+  readonly events: readonly TicketEvent[]
+}
+
+/** The global log query (seed 000), already validated and defaulted. */
+export interface ReadEventsQuery {
+  /** Only this workspace's events; absent for the whole log. */
+  readonly workspaceId?: string
+  /** Only events after this one in the store's global order. An id the reader cannot see is `VALIDATION`. */
+  readonly afterId?: string
+  /** Only events with `occurredAt` strictly after this ISO time. */
+  readonly occurredAfter?: string
+  readonly type?: string
+  /** 0..1000. */
+  readonly limit: number
+}
+
+/** The ticket list query (seed 001), already validated and defaulted. */
+export interface ListTicketsQuery {
+  readonly workspaceId: string
+  readonly status?: TicketStatus
+  /** Any of these assignees (empty: no filter). */
+  readonly assigneeIds: readonly string[]
+  readonly chatIds: readonly string[]
+  /** Tickets carrying any of these tags (empty: no filter). */
+  readonly tagIds: readonly string[]
+  /** A case-insensitive substring of the summary, matched literally (no wildcards). */
+  readonly search?: string
+  /** Include archived and deleted tickets. */
+  readonly includeRemoved: boolean
+  readonly pageNumber: number
+  readonly pageSize: number
+}
+
+/** Optional abilities; a store that leaves one out gets the default. */
+export interface StoreCapabilities {
+  /** Keeps snapshots (default `true`). Without them `loadStream` always returns the whole stream. */
+  readonly supportsSnapshots: boolean
+}
+
+export const DEFAULT_CAPABILITIES: StoreCapabilities = { supportsSnapshots: true }
+
+/**
+ * A place to keep ticket events. Implement this to add a database; run
+ * `describeStoreContract` from `ticket-events/testing` against it to prove it.
+ */
+export interface TicketStore {
+  /** A short name for messages and test titles, like `"sqlite"`. */
+  readonly name: string
+  readonly capabilities?: Partial<StoreCapabilities>
+  /** Creates tables and indexes. Idempotent; the service calls it once before first use. */
+  migrate(): Promise<void>
+  /**
+   * Loads a ticket's newest snapshot written under `snapshotSchemaVersion` (others are
+   * ignored) and the events after it, in version order. `null` when the ticket has no events.
+   */
+  loadStream(ticketId: string, options: { readonly snapshotSchemaVersion: number }): Promise<StoredStream | null>
+  /**
+   * Appends one command's batch atomically with the projection row, audit, snapshot and
+   * idempotency record.
+   * @throws {TicketError} `CONCURRENCY` when the ticket's version is not `expectedVersion`
+   * or the command id was already recorded for the ticket; nothing is written then.
+   */
+  append(batch: AppendBatch): Promise<void>
+  /**
+   * Reads the global log in the store's one global order. A reader paging with `afterId`
+   * must see every committed event exactly once, even while others append.
+   */
+  readEvents(query: ReadEventsQuery): Promise<TicketEvent[]>
+  /** Pages through the projection, newest `createdAt` first (ties by id). */
+  listTickets(query: ListTicketsQuery): Promise<Ticket[]>
+  /** The remembered result of a command recorded at or after `notBefore` (ISO time), or `null`. */
+  findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null>
+  /** Releases what the store opened itself (not connections or pools the caller passed in). */
+  close(): Promise<void>
+}
