@@ -6,7 +6,7 @@ import { cloneTicket, type MutableComment, type MutableTicket } from './mutable-
 /**
  * Applies one stored event to a writable ticket, in place, and returns it
  * (`ticket:created` returns a new object). This is the single fold of the library:
- * `handle` runs it inside an immer draft, `replay` on a private copy.
+ * `handle` runs it on a copy-on-write copy, `replay` on a private deep copy.
  *
  * Derived change events only move `version`; everything else follows from the facts.
  * Values are copied out of payloads, so a folded state never shares objects with events.

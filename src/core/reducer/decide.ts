@@ -2,7 +2,7 @@ import equal from 'fast-deep-equal'
 import type { Command, CommandOf } from '../commands/schemas.js'
 import { TicketError } from '../errors/ticket-error.js'
 import type { FactPayloads, FactType, FieldChange } from '../model/event.js'
-import type { JsonValue } from '../model/json.js'
+import { cloneJson, type JsonValue } from '../model/json.js'
 import { STATUS_TRANSITIONS, type Ticket, type TicketComment, type TicketStatus } from '../model/ticket.js'
 
 /** A fact before it gets its envelope. */
@@ -181,7 +181,7 @@ function decideOnTicket(state: Ticket, command: Exclude<Command, { type: 'create
 function createFact(command: CommandOf<'create'>, env: DecideEnvironment): FactDraft {
   const at = env.occurredAt()
   const customFields: Record<string, JsonValue> = {}
-  for (const [key, value] of Object.entries(command.customFields ?? {})) if (value !== null) customFields[key] = value
+  for (const [key, value] of Object.entries(command.customFields ?? {})) if (value !== null) customFields[key] = cloneJson(value)
   const ticket: Ticket = {
     id: command.ticketId ?? env.newUuid(),
     workspaceId: command.workspaceId,
@@ -235,7 +235,8 @@ function updateChanges(state: Ticket, command: CommandOf<'update'>): FieldChange
   }
   for (const [key, value] of Object.entries(command.customFields ?? {})) {
     const before = Object.hasOwn(state.customFields, key) ? (state.customFields[key] as JsonValue) : null
-    if (!equal(before, value)) changes.push({ field: 'customFields', key, from: before, to: value })
+    // Copy the value: events must not share objects with the caller's command.
+    if (!equal(before, value)) changes.push({ field: 'customFields', key, from: before, to: value === null ? null : cloneJson(value) })
   }
   return changes
 }

@@ -1,10 +1,11 @@
 import type { TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
-import { produceTicket } from './immer.js'
+import { produceTicket } from './copy-on-write.js'
 
 /**
  * Folds one stored event into a ticket. This is a pure function: the input state is
- * never mutated, and the result is deeply frozen and shares unchanged parts with it.
+ * never mutated; the result shares unchanged parts with it and is deeply frozen
+ * (outside `NODE_ENV=production`).
  *
  * @param state - the ticket before the event, or `null` before `ticket:created`
  * @param event - the next event of the ticket's stream (`version` = `state.version + 1`)

@@ -7,8 +7,8 @@ import { defaultNewId, defaultNow, type HandleContext, uuidFromUlid } from '../i
 import type { Audit } from '../model/audit.js'
 import type { EventMeta, TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
+import { produceTicket } from './copy-on-write.js'
 import { decide } from './decide.js'
-import { produceTicket } from './immer.js'
 
 /** What {@link handle} returns: the new state, the events to store, and the audit record. */
 export interface HandleResult {
@@ -68,18 +68,19 @@ export function handle(state: Ticket | null, command: unknown, ctx: HandleContex
   const ticketId = state?.id ?? (facts[0]?.type === 'ticket:created' ? facts[0].payload.ticket.id : '')
   const workspaceId = state?.workspaceId ?? (facts[0]?.type === 'ticket:created' ? facts[0].payload.ticket.workspaceId : '')
   const meta = factMeta(parsed)
+  const occurred = at()
   const events: TicketEvent[] = []
   let version = state?.version ?? 0
-  const envelope = (id: string) => ({ id, ticketId, workspaceId, version: ++version, occurredAt: at() })
+  // Object literals with one fixed key order: fast to build, and stable JSON for byte-identical replays.
+  const envelope = (type: string, payload: unknown, eventMeta: EventMeta) =>
+    ({ id: newId(), type, ticketId, workspaceId, version: ++version, occurredAt: occurred, payload, meta: eventMeta }) as TicketEvent
 
   for (const fact of facts) {
-    const event = { ...envelope(newId()), type: fact.type, payload: fact.payload, meta } as TicketEvent
+    const event = envelope(fact.type, fact.payload, meta)
     events.push(event)
     if (event.type !== 'ticket:updated') continue
     const derivedMeta: EventMeta = { ...meta, causationId: event.id }
-    for (const derived of deriveChangeEvents(event.payload)) {
-      events.push({ ...envelope(newId()), type: derived.type, payload: derived.payload, meta: derivedMeta } as TicketEvent)
-    }
+    for (const derived of deriveChangeEvents(event.payload)) events.push(envelope(derived.type, derived.payload, derivedMeta))
   }
 
   const next = produceTicket(state, events) as Ticket

@@ -1,10 +1,16 @@
-import type { Draft } from 'immer'
 import { cloneJson, type JsonValue } from '../model/json.js'
 import type { Ticket, TicketComment } from '../model/ticket.js'
 
-/** A ticket whose fields may be written: an immer draft or a private copy. */
-export type MutableTicket = Draft<Ticket>
-export type MutableComment = Draft<TicketComment>
+/** `T` with every `readonly` removed, all the way down. */
+export type DeepMutable<T> = T extends readonly (infer Item)[]
+  ? DeepMutable<Item>[]
+  : T extends object
+    ? { -readonly [Key in keyof T]: DeepMutable<T[Key]> }
+    : T
+
+/** A ticket whose fields may be written: a private copy being folded into. */
+export type MutableTicket = DeepMutable<Ticket>
+export type MutableComment = DeepMutable<TicketComment>
 
 /** Deep-copies a comment into a private, writable object. */
 export function cloneComment(comment: TicketComment): MutableComment {
@@ -30,6 +36,18 @@ export function cloneTicket(ticket: Ticket): MutableTicket {
     csat: ticket.csat === null ? null : { ...ticket.csat },
     sla,
   }
+}
+
+// Frozen results catch accidental mutation in development and tests; in production
+// (NODE_ENV=production, as bundlers and hosts set it) freezing is skipped, because it is
+// pure overhead there. Results never share objects with events or inputs either way.
+const processEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+/** Whether states are deep-frozen: everywhere except `NODE_ENV=production`. */
+export const FREEZES_STATE = processEnv?.NODE_ENV !== 'production'
+
+/** Deep-freezes a state unless running in production (see {@link FREEZES_STATE}). */
+export function freezeState<T>(value: T): T {
+  return FREEZES_STATE ? deepFreeze(value) : value
 }
 
 /** Freezes a value and everything reachable from it, skipping parts already frozen. */

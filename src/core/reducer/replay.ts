@@ -1,15 +1,15 @@
 import type { TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
 import { applyEvent } from './apply-event.js'
-import { cloneTicket, deepFreeze, type MutableTicket } from './mutable-ticket.js'
+import { cloneTicket, freezeState, type MutableTicket } from './mutable-ticket.js'
 
 /**
  * Rebuilds a ticket from its stored events, optionally starting from a snapshot.
  * This is a pure function: `from` and the events are never mutated.
  *
  * Built for long streams: it copies `from` once, folds every event into that private
- * copy with the same applier `handle` uses (no immer draft in the loop), and freezes
- * the result once at the end, so no caller can mutate it.
+ * copy with the same applier `handle` uses (no per-event copies or drafts), and freezes
+ * the result once at the end (outside production), so no caller can mutate it by mistake.
  *
  * @param events - the ticket's events in version order (facts and derived events)
  * @param from - a snapshot to continue from; the first event must follow its version
@@ -34,5 +34,5 @@ export function replay(events: Iterable<TicketEvent>, from: Ticket | null = null
     state = applyEvent(state, event)
   }
   if (!copied) return from
-  return state === null ? null : (deepFreeze(state) as Ticket)
+  return state === null ? null : (freezeState(state) as Ticket)
 }

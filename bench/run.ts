@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: every benchmark section, each reporting ratios against a baseline
+ * measured in the same run. Pass section names to run only some: `npm run bench -- core`.
+ */
+import { benchCore } from './core.js'
+import { type BenchSection, formatRows } from './report.js'
+
+const sections: Record<string, BenchSection> = {
+  core: benchCore,
+}
+
+const wanted = process.argv.slice(2)
+console.log(`# ticket-events bench — node ${process.version}, ${new Date().toISOString()}\n`)
+for (const [name, section] of Object.entries(sections)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue
+  const rows = await section()
+  console.log(`${formatRows(name, rows)}\n`)
+}

@@ -1,0 +1,14 @@
+/**
+ * `ticket-events/testing`: fast-check generators for your own property tests, and the
+ * store conformance suite.
+ *
+ * Needs `fast-check` (and `vitest` for the conformance suite) in your dev dependencies.
+ *
+ * @module
+ */
+export { arbCommandFor, arbEventStream, arbInvalidCommand, arbScenario, type ScenarioOptions } from './arbitraries.js'
+export { arbCommandStep, type CommandStep } from './command-step.js'
+export { arbIdPool, DEFAULT_ID_POOL, type IdPool } from './id-pool.js'
+export { makeCommand } from './make-command.js'
+export { runScenario, type Scenario, type ScenarioRun, scenarioContext } from './scenario.js'
+export { createTestContext, type TestContext, type TestContextOptions } from './test-context.js'

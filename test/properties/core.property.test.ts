@@ -1,0 +1,229 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  deriveChangeEvents,
+  type FieldChange,
+  handle,
+  isDerivedType,
+  isTicketError,
+  replay,
+  type Ticket,
+  type TicketEvent,
+} from '../../src/index.js'
+import { arbCommandFor, arbInvalidCommand, arbScenario, runScenario, scenarioContext } from '../../src/testing/index.js'
+
+// Each property checks at least 1,000 generated scenarios.
+const runs = { numRuns: 1000 }
+
+/** A scenario and a cut point inside it: the state after `cut` commands. */
+const arbStateInScenario = fc.tuple(arbScenario(), fc.nat()).map(([scenario, cut]) => {
+  const run = runScenario(scenario)
+  const index = cut % run.states.length
+  return { scenario, run, state: run.states[index] as Ticket }
+})
+
+describe('properties of handle and replay over generated scenarios', () => {
+  it('replaying the emitted events gives the returned state after every command', () => {
+    fc.assert(
+      fc.property(arbScenario(), (scenario) => {
+        const run = runScenario(scenario)
+        let stored = 0
+        run.eventsPerCommand.forEach((events, index) => {
+          stored += events.length
+          expect(replay(run.events.slice(0, stored))).toEqual(run.states[index])
+        })
+        expect(replay(run.events)).toEqual(run.state)
+      }),
+      runs,
+    )
+  })
+
+  it('replaying the tail after any snapshot gives the same state as a replay from the start', () => {
+    fc.assert(
+      fc.property(arbScenario({ minCommands: 1 }), fc.nat(), (scenario, cut) => {
+        const run = runScenario(scenario)
+        const at = 1 + (cut % run.events.length)
+        const snapshot = replay(run.events.slice(0, at))
+        expect(replay(run.events.slice(at), snapshot)).toEqual(run.state)
+      }),
+      runs,
+    )
+  })
+
+  it('gives byte-identical events for the same command sequence and the same ctx', () => {
+    fc.assert(
+      fc.property(arbScenario(), (scenario) => {
+        const first = runScenario(scenario, scenarioContext(scenario))
+        const second = runScenario(scenario, scenarioContext(scenario))
+        expect(JSON.stringify(second.events)).toBe(JSON.stringify(first.events))
+        expect(JSON.stringify(second.audits)).toBe(JSON.stringify(first.audits))
+      }),
+      runs,
+    )
+  })
+
+  it('numbers versions 1..n without gaps and gives strictly increasing ids', () => {
+    fc.assert(
+      fc.property(arbScenario(), (scenario) => {
+        const run = runScenario(scenario)
+        run.events.forEach((event, index) => {
+          expect(event.version).toBe(index + 1)
+          expect(event.ticketId).toBe(run.state.id)
+          if (index > 0) expect(event.id > (run.events[index - 1] as TicketEvent).id).toBe(true)
+        })
+        expect(run.state.version).toBe(run.events.length)
+      }),
+      runs,
+    )
+  })
+
+  it('emits derived events only right after their ticket:updated, each matching one of its changes', () => {
+    fc.assert(
+      fc.property(arbScenario(), (scenario) => {
+        const run = runScenario(scenario)
+        for (const batch of run.eventsPerCommand) {
+          let update: TicketEvent<'ticket:updated'> | null = null
+          for (const event of batch) {
+            if (event.type === 'ticket:updated') {
+              update = event
+              // The derived events that follow are exactly what the diff implies.
+              const derived = batch.filter((other) => other.meta.causationId === event.id)
+              expect(derived.map(({ type, payload }) => ({ type, payload }))).toEqual(deriveChangeEvents(event.payload))
+              continue
+            }
+            if (!isDerivedType(event.type)) {
+              update = null
+              continue
+            }
+            expect(update).not.toBeNull()
+            expect(event.meta.causationId).toBe(update?.id)
+            expect(matchesAChange(event, update?.payload.changes ?? [])).toBe(true)
+          }
+        }
+      }),
+      runs,
+    )
+  })
+
+  it('emits nothing and returns the same state for a command that changes nothing', () => {
+    fc.assert(
+      fc.property(arbStateInScenario, fc.nat(), ({ state }, pick) => {
+        fc.pre(!state.deleted && !state.archived)
+        const noOps = [
+          { type: 'assign', assigneeId: state.assigneeId },
+          { type: 'update', priority: state.priority, sentiment: state.sentiment, summary: state.summary, status: state.status },
+          { type: 'update', customFields: { ...state.customFields } },
+          { type: 'unarchive' },
+          ...state.tags.map((tagId) => ({ type: 'tag', tagId })),
+          ...(state.escalated ? [{ type: 'escalate' }] : []),
+          ...(state.ticketingTeamId ? [{ type: 'migrate', ticketingTeamId: state.ticketingTeamId }] : []),
+          ...(state.csat ? [{ type: 'sendCsat', surveyId: state.csat.surveyId }] : []),
+        ]
+        const command = noOps[pick % noOps.length]
+        const result = handle(state, command)
+        expect(result.events).toEqual([])
+        expect(result.audit).toBeNull()
+        expect(result.state).toBe(state)
+      }),
+      runs,
+    )
+  })
+
+  it('leaves state untouched when a command is rejected, and throws only TicketError', () => {
+    const arbAnyCommand = fc.oneof(
+      arbCommandFor(null), // a create on an existing ticket
+      fc.constantFrom(
+        { type: 'takeover', assigneeId: '3a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f' },
+        { type: 'complete', userId: '3a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f' },
+        { type: 'archive' },
+        { type: 'delete' },
+        { type: 'update', status: 'pending' },
+        { type: 'editComment', commentId: '9a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f', body: 'x' },
+        { type: 'receiveCsat', score: 3 },
+      ),
+      arbInvalidCommand(),
+    )
+    let rejected = 0
+    fc.assert(
+      fc.property(arbStateInScenario, arbAnyCommand, ({ state }, command) => {
+        const before = JSON.stringify(state)
+        try {
+          handle(state, command)
+        } catch (error) {
+          rejected++
+          expect(isTicketError(error)).toBe(true)
+        }
+        expect(JSON.stringify(state)).toBe(before)
+        expect(Object.isFrozen(state)).toBe(true)
+      }),
+      runs,
+    )
+    // The property is only meaningful if many commands were in fact rejected.
+    expect(rejected).toBeGreaterThan(runs.numRuns / 4)
+  })
+
+  it('answers arbitrary junk with a VALIDATION TicketError carrying issue paths, never anything else', () => {
+    fc.assert(
+      fc.property(fc.option(arbStateInScenario, { nil: null }), arbInvalidCommand(), (picked, junk) => {
+        try {
+          handle(picked?.state ?? null, junk)
+        } catch (error) {
+          expect(isTicketError(error)).toBe(true)
+          if (isTicketError(error)) {
+            expect(error.code).toBe('VALIDATION')
+            expect(error.issues.length).toBeGreaterThan(0)
+          }
+          return
+        }
+        throw new Error(`accepted junk: ${JSON.stringify(junk)}`)
+      }),
+      runs,
+    )
+  })
+})
+
+function matchesAChange(event: TicketEvent, changes: readonly FieldChange[]): boolean {
+  const find = (field: FieldChange['field']) => changes.filter((change) => change.field === field)
+  const fromTo = (field: FieldChange['field']) =>
+    find(field).some((change) => {
+      const payload = event.payload as { from: unknown; to: unknown }
+      return change.from === payload.from && change.to === payload.to
+    })
+  switch (event.type) {
+    case 'ticket:status:changed':
+      return fromTo('status')
+    case 'ticket:priority:changed':
+      return fromTo('priority')
+    case 'ticket:type:changed':
+      return fromTo('type')
+    case 'ticket:sentiment:changed':
+      return fromTo('sentiment')
+    case 'ticket:assigned':
+      return fromTo('assigneeId')
+    case 'ticket:migrated':
+      return fromTo('ticketingTeamId')
+    case 'ticket:escalated':
+      return find('escalated').some((change) => change.to === true && change.from === false)
+    case 'ticket:tag:updated':
+      return find('tags').some(
+        (change) =>
+          change.field === 'tags' &&
+          event.payload.added.every((tag) => change.to.includes(tag) && !change.from.includes(tag)) &&
+          event.payload.removed.every((tag) => change.from.includes(tag) && !change.to.includes(tag)),
+      )
+    case 'ticket:custom_field_value:added':
+      return find('customFields').some(
+        (change) => change.field === 'customFields' && change.key === event.payload.fieldId && change.from === null,
+      )
+    case 'ticket:custom_field_value:removed':
+      return find('customFields').some(
+        (change) => change.field === 'customFields' && change.key === event.payload.fieldId && change.to === null,
+      )
+    case 'ticket:custom_field_value:changed':
+      return find('customFields').some(
+        (change) => change.field === 'customFields' && change.key === event.payload.fieldId && change.from !== null && change.to !== null,
+      )
+    default:
+      return false
+  }
+}
