@@ -1,12 +1,18 @@
 /**
  * `npm run bench`: every benchmark section, each reporting ratios against a baseline
- * measured in the same run. Pass section names to run only some: `npm run bench -- core`.
+ * measured in the same run. Pass section names to run only some: `npm run bench -- core sqlite`.
  */
 import { benchCore } from './core.js'
+import { benchPostgres } from './postgres.js'
 import { type BenchSection, formatRows } from './report.js'
+import { benchMemoryService } from './service-memory.js'
+import { benchSqlite } from './sqlite.js'
 
 const sections: Record<string, BenchSection> = {
   core: benchCore,
+  'service-memory': benchMemoryService,
+  sqlite: benchSqlite,
+  postgres: benchPostgres,
 }
 
 const wanted = process.argv.slice(2)

@@ -1,7 +1,7 @@
-import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/ids/ids.js'
 import type { TicketEvent } from '../core/model/event.js'
 import type { Ticket, TicketStatus } from '../core/model/ticket.js'
+import type { HandleResult } from '../core/reducer/handle.js'
 import type { TicketStore } from '../store/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
@@ -13,6 +13,8 @@ export interface TicketServiceOptions {
   readonly snapshotEvery?: number
   /** How long a command id is remembered, in ms (default 48 h). */
   readonly dedupeWindowMs?: number
+  /** How many recently used ticket states to keep in memory for `execute` (default 1,000; 0 turns caching off). */
+  readonly cacheSize?: number
   /** How many times a command is retried after a `CONCURRENCY` conflict (default 10). */
   readonly maxRetries?: number
 }

@@ -36,7 +36,22 @@ export interface AppendBatch {
   /** A snapshot to keep, when one is due. */
   readonly snapshot?: TicketSnapshot
   /** The idempotency record; a second record with the same ticket and command id is `CONCURRENCY`. */
-  readonly command?: { readonly commandId: string; readonly recordedAt: string; readonly result: CommandResult }
+  readonly command?: CommandRecord
+}
+
+/** What {@link AppendBatch.command} remembers of one command, for idempotency. */
+export interface CommandRecord {
+  readonly commandId: string
+  /** ISO time the command ran at (the service's clock). */
+  readonly recordedAt: string
+  readonly result: CommandResult
+  /**
+   * The start of the dedupe window (ISO time), as passed to `findCommand`. A record of the
+   * same ticket and command id recorded before it has expired: the store replaces it
+   * instead of raising `CONCURRENCY`, so a command repeated after its window runs again.
+   * A store that ignores this field stays safe (it refuses the repeat with `CONCURRENCY`).
+   */
+  readonly notBefore?: string
 }
 
 /** A ticket's stored stream: its newest usable snapshot and the events after it. */

@@ -1,0 +1,232 @@
+/**
+ * PostgreSQL store benchmarks, against the server in `TICKET_EVENTS_PG_URL` (default
+ * `postgres://postgres@127.0.0.1:5432/test`): commands/s through the service next to raw
+ * `pg` running the same statements for the same rows, and loading a 100,000-event ticket
+ * with and without a snapshot. Each measurement uses its own schema, dropped afterwards.
+ */
+import pg from 'pg'
+import { createIdFactory, replay, TICKET_SCHEMA_VERSION, type Ticket, type TicketEvent } from '../src/index.js'
+import { createTicketService } from '../src/service/create-ticket-service.js'
+import type { AppendBatch, TicketStore } from '../src/store/ticket-store.js'
+import { postgresStore } from '../src/stores/postgres/index.js'
+import { quoteIdentifier } from '../src/stores/postgres/postgres-schema.js'
+import { postgresStatements } from '../src/stores/postgres/postgres-statements.js'
+import { createCommand, nextCommand } from './command-mix.js'
+import { buildStream } from './core.js'
+import type { BenchRow, BenchSection } from './report.js'
+import { bestOfAsync } from './timing.js'
+
+const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test'
+const TICKETS = 50
+const COMMANDS = 3_000
+const LONG_STREAM = 100_000
+const LOAD_TAIL = 50
+/** Events per INSERT while bulk-loading the long ticket (8 parameters each, under the 65,535 limit). */
+const BULK_CHUNK = 5_000
+
+const ticketId = (n: number): string => `2d5c2f4e-3c1a-4d7e-9f10-${n.toString(16).padStart(12, '0')}`
+const schemaName = (what: string): string => `te_bench_${what}_${process.pid}`
+
+/** A store that remembers every batch it appends, so the raw driver can write the same rows. */
+function recording(store: TicketStore, batches: AppendBatch[]): TicketStore {
+  return {
+    name: store.name,
+    migrate: () => store.migrate(),
+    loadStream: (id, options) => store.loadStream(id, options),
+    append: async (batch) => {
+      await store.append(batch)
+      batches.push(batch)
+    },
+    readEvents: (query) => store.readEvents(query),
+    listTickets: (query) => store.listTickets(query),
+    findCommand: (id, commandId, notBefore) => store.findCommand(id, commandId, notBefore),
+    close: () => store.close(),
+  }
+}
+
+/** `COMMANDS` commands round-robin over `TICKETS` tickets through the service, on one connection; seconds and batches. */
+async function executeThroughService(url: string, schema: string): Promise<{ seconds: number; batches: AppendBatch[] }> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 })
+  const batches: AppendBatch[] = []
+  const tickets = createTicketService({ store: recording(postgresStore({ pool, schema }), batches), ctx: { newId: createIdFactory() } })
+  await tickets.load(ticketId(0)) // migrates before the clock starts
+  const states = new Map<string, Ticket>()
+  const start = performance.now()
+  for (let step = 0; step < COMMANDS; step++) {
+    const id = ticketId(step % TICKETS)
+    const state = states.get(id)
+    const command = state === undefined ? createCommand : nextCommand(state, step)
+    states.set(id, (await tickets.execute(id, command)).state)
+  }
+  const seconds = (performance.now() - start) / 1000
+  await tickets.close()
+  await pool.end()
+  return { seconds, batches }
+}
+
+/**
+ * The baseline: `pg` on its own, one connection, running the store's append statements
+ * for the same batches, one transaction per command (BEGIN, projection, events, audit,
+ * snapshot, COMMIT). It neither loads the ticket nor decides the command: the ratio shows
+ * what the service's load, `handle` and validation cost on top of the writes.
+ */
+async function executeRaw(url: string, schema: string, batches: readonly AppendBatch[]): Promise<number> {
+  const setup = postgresStore({ connectionString: url, schema })
+  await setup.migrate()
+  await setup.close()
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  const sql = postgresStatements(quoteIdentifier(schema))
+  const start = performance.now()
+  for (const batch of batches) {
+    const { state } = batch
+    await client.query('BEGIN')
+    const projection = [
+      state.id,
+      state.workspaceId,
+      state.chatId,
+      state.status,
+      state.assigneeId,
+      [...state.tags],
+      state.summary?.toLowerCase() ?? null,
+      state.archived,
+      state.deleted,
+      state.createdAt,
+      state.updatedAt,
+      state.version,
+      JSON.stringify(state),
+    ]
+    const locked =
+      batch.expectedVersion === 0
+        ? await client.query(sql.insertProjection, projection)
+        : await client.query(sql.updateProjection, [...projection, batch.expectedVersion])
+    if (locked.rows.length !== 1) throw new Error('version mismatch in the raw baseline')
+    const params: unknown[] = []
+    for (const event of batch.events) {
+      params.push(event.id, event.ticketId, event.workspaceId, event.version, event.type, event.occurredAt, JSON.stringify(event))
+    }
+    await client.query(sql.insertEvents(batch.events.length), params)
+    const audit = batch.audit
+    if (audit !== null) await client.query(sql.insertAudit, [audit.id, state.id, audit.createdAt, JSON.stringify(audit)])
+    if (batch.snapshot) {
+      await client.query(sql.upsertSnapshot, [
+        state.id,
+        batch.snapshot.schemaVersion,
+        batch.snapshot.state.version,
+        JSON.stringify(batch.snapshot.state),
+      ])
+    }
+    await client.query('COMMIT')
+  }
+  const seconds = (performance.now() - start) / 1000
+  await client.end()
+  return seconds
+}
+
+/** Bulk-inserts one ticket of `LONG_STREAM` events (with a snapshot `LOAD_TAIL` events before the end when asked). */
+async function storeLongTicket(
+  client: pg.Client,
+  schema: string,
+  events: readonly TicketEvent[],
+  state: Ticket,
+  withSnapshot: boolean,
+): Promise<void> {
+  const store = postgresStore({ client, schema })
+  await store.migrate()
+  const sql = postgresStatements(quoteIdentifier(schema))
+  await client.query('BEGIN')
+  for (let from = 0; from < events.length; from += BULK_CHUNK) {
+    const chunk = events.slice(from, from + BULK_CHUNK)
+    const params: unknown[] = []
+    for (const event of chunk) {
+      params.push(event.id, event.ticketId, event.workspaceId, event.version, event.type, event.occurredAt, JSON.stringify(event))
+    }
+    await client.query(sql.insertEvents(chunk.length), params)
+  }
+  await client.query(sql.insertProjection, [
+    state.id,
+    state.workspaceId,
+    state.chatId,
+    state.status,
+    state.assigneeId,
+    [...state.tags],
+    state.summary?.toLowerCase() ?? null,
+    state.archived,
+    state.deleted,
+    state.createdAt,
+    state.updatedAt,
+    state.version,
+    JSON.stringify(state),
+  ])
+  if (withSnapshot) {
+    const snapshot = replay(events.slice(0, LONG_STREAM - LOAD_TAIL)) as Ticket
+    await client.query(sql.upsertSnapshot, [state.id, TICKET_SCHEMA_VERSION, snapshot.version, JSON.stringify(snapshot)])
+  }
+  await client.query('COMMIT')
+  await client.query(`ANALYZE ${quoteIdentifier(schema)}.ticket_events`)
+}
+
+async function reachable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return null
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+/** `execute` through the service vs. raw `pg`, and `load` of a 100,000-event ticket. */
+export const benchPostgres: BenchSection = async () => {
+  const url = process.env['TICKET_EVENTS_PG_URL'] || DEFAULT_URL
+  const problem = await reachable(url)
+  if (problem !== null) {
+    return [{ name: `postgres: skipped, no server at ${url} (${problem}); set TICKET_EVENTS_PG_URL`, value: Number.NaN, unit: '' }]
+  }
+  const schemas = [schemaName('service'), schemaName('raw'), schemaName('long'), schemaName('long_snapshot')]
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  const dropAll = async () => {
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`)
+  }
+  try {
+    await dropAll()
+    const service = await executeThroughService(url, schemas[0]!)
+    const rawSeconds = await executeRaw(url, schemas[1]!, service.batches)
+    const rows: BenchRow[] = [
+      {
+        name: `postgres execute, ${COMMANDS.toLocaleString('en-US')} commands over ${TICKETS} tickets (1 command / transaction, 1 connection)`,
+        value: COMMANDS / service.seconds,
+        unit: 'commands/s',
+        baseline: { name: 'raw pg, same rows and statements, writes only', value: COMMANDS / rawSeconds },
+        target: '>= 0.7x baseline',
+      },
+    ]
+
+    const { events, state } = buildStream(LONG_STREAM)
+    for (const withSnapshot of [false, true]) {
+      const schema = schemas[withSnapshot ? 3 : 2]!
+      await storeLongTicket(admin, schema, events, state, withSnapshot)
+      const pool = new pg.Pool({ connectionString: url, max: 1 })
+      const tickets = createTicketService({ store: postgresStore({ pool, schema }) })
+      const seconds = await bestOfAsync(3, async () => {
+        const ticket = await tickets.load(state.id)
+        if (ticket?.version !== LONG_STREAM) throw new Error('the long ticket did not load whole')
+      })
+      await tickets.close()
+      await pool.end()
+      rows.push({
+        name: `postgres load, ${LONG_STREAM.toLocaleString('en-US')}-event ticket ${withSnapshot ? `from a snapshot + ${LOAD_TAIL} events` : 'without snapshots'}`,
+        value: seconds * 1000,
+        unit: 'ms',
+      })
+    }
+    return rows
+  } finally {
+    await dropAll()
+    await admin.end()
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * SQLite store benchmarks: commands/s through the service next to the raw driver
+ * writing the same rows, and loading a 100,000-event ticket with and without snapshots.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import type { AppendBatch, TicketStore } from 'ticket-events'
+import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, type Ticket } from 'ticket-events'
+import { sqliteStore } from 'ticket-events/sqlite'
+import { APPEND_SQL } from '../src/stores/sqlite/sqlite-schema.js'
+import { createCommand, nextCommand } from './command-mix.js'
+import { buildStream } from './core.js'
+import type { BenchRow, BenchSection } from './report.js'
+import { bestOfAsync } from './timing.js'
+
+const TICKETS = 50
+const COMMANDS = 5_000
+const LONG_STREAM = 100_000
+const LOAD_TAIL = 50
+
+const ticketId = (n: number): string => `2d5c2f4e-3c1a-4d7e-9f10-${n.toString(16).padStart(12, '0')}`
+
+/** A store that remembers every batch it appends, so the raw driver can write the same rows. */
+function recording(store: TicketStore, batches: AppendBatch[]): TicketStore {
+  return {
+    name: store.name,
+    migrate: () => store.migrate(),
+    loadStream: (id, options) => store.loadStream(id, options),
+    append: async (batch) => {
+      await store.append(batch)
+      batches.push(batch)
+    },
+    readEvents: (query) => store.readEvents(query),
+    listTickets: (query) => store.listTickets(query),
+    findCommand: (id, commandId, notBefore) => store.findCommand(id, commandId, notBefore),
+    close: () => store.close(),
+  }
+}
+
+/** Runs `COMMANDS` commands round-robin over `TICKETS` tickets through the service; returns seconds and the batches. */
+async function executeThroughService(filename: string): Promise<{ seconds: number; batches: AppendBatch[] }> {
+  const batches: AppendBatch[] = []
+  const tickets = createTicketService({ store: recording(sqliteStore({ filename }), batches), ctx: { newId: createIdFactory() } })
+  const states = new Map<string, Ticket>()
+  const start = performance.now()
+  for (let step = 0; step < COMMANDS; step++) {
+    const id = ticketId(step % TICKETS)
+    const state = states.get(id)
+    const command = state === undefined ? createCommand : nextCommand(state, step)
+    states.set(id, (await tickets.execute(id, command)).state)
+  }
+  const seconds = (performance.now() - start) / 1000
+  await tickets.close()
+  return { seconds, batches }
+}
+
+/**
+ * The baseline: better-sqlite3 on its own, with the store's pragmas, running the store's
+ * append statements for the same batches, one transaction per command.
+ */
+async function executeRaw(filename: string, batches: readonly AppendBatch[]): Promise<number> {
+  const schema = sqliteStore({ filename })
+  await schema.migrate()
+  await schema.close()
+  const database = new Database(filename)
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  const statement = Object.fromEntries(Object.entries(APPEND_SQL).map(([key, sql]) => [key, database.prepare(sql)])) as {
+    [K in keyof typeof APPEND_SQL]: Database.Statement
+  }
+  const write = database.transaction((batch: AppendBatch) => {
+    const current = statement.currentVersion.get(batch.ticketId) as { version: number }
+    if (current.version !== batch.expectedVersion) throw new Error('version mismatch in the raw baseline')
+    for (const event of batch.events) {
+      statement.insertEvent.run(
+        event.id,
+        event.ticketId,
+        event.workspaceId,
+        event.version,
+        event.type,
+        event.occurredAt,
+        JSON.stringify(event.payload),
+        JSON.stringify(event.meta),
+      )
+    }
+    const state = batch.state
+    statement.upsertTicket.run(
+      state.id,
+      state.workspaceId,
+      state.chatId,
+      state.status,
+      state.assigneeId,
+      state.summary?.toLowerCase() ?? '',
+      state.archived ? 1 : 0,
+      state.deleted ? 1 : 0,
+      state.createdAt,
+      state.updatedAt,
+      state.version,
+      JSON.stringify(state),
+    )
+    statement.deleteTags.run(state.id)
+    for (const tag of state.tags) statement.insertTag.run(state.id, tag)
+    const audit = batch.audit
+    if (audit !== null) statement.insertAudit.run(audit.id, audit.ticketId, audit.createdAt, JSON.stringify(audit))
+    if (batch.snapshot)
+      statement.insertSnapshot.run(
+        state.id,
+        batch.snapshot.schemaVersion,
+        batch.snapshot.state.version,
+        JSON.stringify(batch.snapshot.state),
+      )
+  }).immediate
+  const start = performance.now()
+  for (const batch of batches) write(batch)
+  const seconds = (performance.now() - start) / 1000
+  database.close()
+  return seconds
+}
+
+/** Stores one ticket's long stream, with a snapshot `LOAD_TAIL` events before its end when asked. */
+async function storeLongTicket(
+  filename: string,
+  { events, state }: ReturnType<typeof buildStream>,
+  withSnapshot: boolean,
+): Promise<string> {
+  const id = state.id
+  const store = sqliteStore({ filename })
+  await store.migrate()
+  const split = withSnapshot ? LONG_STREAM - LOAD_TAIL : LONG_STREAM
+  const head = events.slice(0, split)
+  const headState = replay(head) as Ticket
+  const base = { ticketId: id, workspaceId: state.workspaceId, audit: null }
+  await store.append({
+    ...base,
+    expectedVersion: 0,
+    events: head,
+    state: headState,
+    ...(withSnapshot ? { snapshot: { state: headState, schemaVersion: TICKET_SCHEMA_VERSION } } : {}),
+  })
+  if (split < LONG_STREAM) await store.append({ ...base, expectedVersion: split, events: events.slice(split), state })
+  await store.close()
+  return id
+}
+
+/** The fastest of 3 raw reads of a ticket's rows, parsing their JSON columns, in ms. */
+function rawReadMs(filename: string, id: string): number {
+  const database = new Database(filename, { readonly: true })
+  const select = database.prepare(
+    'SELECT id, version, type, occurred_at, payload, meta FROM ticket_events WHERE ticket_id = ? ORDER BY version',
+  )
+  let best = Number.POSITIVE_INFINITY
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now()
+    const rows = select.all(id) as { payload: string; meta: string }[]
+    for (const row of rows) {
+      JSON.parse(row.payload)
+      JSON.parse(row.meta)
+    }
+    best = Math.min(best, performance.now() - start)
+  }
+  database.close()
+  return best
+}
+
+/** `execute` through the service vs. the raw driver, and `load` of a 100,000-event ticket. */
+export const benchSqlite: BenchSection = async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'ticket-events-bench-sqlite-'))
+  try {
+    const service = await executeThroughService(join(directory, 'service.db'))
+    const rawSeconds = await executeRaw(join(directory, 'raw.db'), service.batches)
+
+    const rows: BenchRow[] = [
+      {
+        name: `sqlite execute, ${COMMANDS.toLocaleString('en-US')} commands over ${TICKETS} tickets (1 command / transaction)`,
+        value: COMMANDS / service.seconds,
+        unit: 'commands/s',
+        baseline: { name: 'raw better-sqlite3, same rows and statements', value: COMMANDS / rawSeconds },
+        target: '>= 0.7x baseline',
+      },
+    ]
+
+    const stream = buildStream(LONG_STREAM)
+    for (const withSnapshot of [false, true]) {
+      const filename = join(directory, `long-${withSnapshot}.db`)
+      const id = await storeLongTicket(filename, stream, withSnapshot)
+      const tickets = createTicketService({ store: sqliteStore({ filename }) })
+      const seconds = await bestOfAsync(3, async () => {
+        const ticket = await tickets.load(id)
+        if (ticket?.version !== LONG_STREAM) throw new Error('the long ticket did not load whole')
+      })
+      await tickets.close()
+      rows.push({
+        name: `sqlite load, ${LONG_STREAM.toLocaleString('en-US')}-event ticket ${withSnapshot ? `from a snapshot + ${LOAD_TAIL} events` : 'without snapshots'}`,
+        value: seconds * 1000,
+        unit: 'ms',
+      })
+      if (!withSnapshot) {
+        rows.push({
+          name: `raw better-sqlite3 SELECT + JSON.parse of the same ${LONG_STREAM.toLocaleString('en-US')} rows`,
+          value: rawReadMs(filename, id),
+          unit: 'ms',
+        })
+      }
+    }
+    return rows
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * `ticket-events/http`: a Web-standard `fetch` handler serving the seed 001 ticket
+ * routes and the seed 000 events route over a ticket service.
+ *
+ * Runtime-neutral: it uses `Request`, `Response`, `URL` and Web Crypto only, no Node
+ * built-ins. See `docs/http.md` for the routes, shapes and errors.
+ *
+ * @module
+ */
+export {
+  type Authenticate,
+  createTicketHandler,
+  type TicketAuthentication,
+  type TicketHandler,
+  type TicketHandlerOptions,
+} from './create-ticket-handler.js'
+export { type HttpProblemCode, type ProblemDetails, problemType } from './problem.js'
+export { DEFAULT_MAX_BODY_BYTES } from './read-json-body.js'
+export { API_ACTOR, type ResolveDetails, type ResolveDetailsContext } from './route-context.js'
+export { DETAILS_DEFAULTS, type TicketDetails, type TicketDetailsExtras, toTicketDetails } from './wire/ticket-details.js'
+export { type TicketRecord, toTicketRecord } from './wire/ticket-record.js'
+export { toWireEvent, type WireEvent, type WireEventsPage, type WireEventsQuery } from './wire/wire-event.js'

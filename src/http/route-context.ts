@@ -1,0 +1,75 @@
+/// <reference lib="dom" />
+import * as z from 'zod'
+import type { Actor, EventMeta } from '../core/model/event.js'
+import type { Ticket } from '../core/model/ticket.js'
+import type { TicketService } from '../service/ticket-service.js'
+import { pathIdSchema } from './request-schemas.js'
+import { validateInput } from './validate-input.js'
+import type { TicketDetailsExtras } from './wire/ticket-details.js'
+
+/** What `resolveDetails` is told besides the ticket. */
+export interface ResolveDetailsContext {
+  readonly workspaceId: string
+  readonly request: Request
+}
+
+/**
+ * Supplies the details fields that live outside the ticket (names, emails, pictures,
+ * channel, chat owner, responder, pending messages). Called once per ticket, in
+ * parallel for a list; batch your look-ups behind it if that matters.
+ */
+export type ResolveDetails = (
+  ticket: Ticket,
+  context: ResolveDetailsContext,
+) => Partial<TicketDetailsExtras> | Promise<Partial<TicketDetailsExtras>>
+
+/**
+ * Everything a route needs, prepared by the handler: the route is matched, the
+ * caller authenticated, and the body (for routes that take one) read and parsed.
+ *
+ * @internal
+ */
+export interface RouteContext {
+  readonly request: Request
+  readonly url: URL
+  readonly params: Readonly<Record<string, string>>
+  readonly workspaceId: string
+  /** Who the authenticator says is calling, if it says. */
+  readonly actor: Actor | undefined
+  /** The `Idempotency-Key` header: the command's `meta.commandId`. */
+  readonly idempotencyKey: string | undefined
+  /** The parsed JSON body (`undefined` for routes without one). */
+  readonly body: unknown
+  readonly service: TicketService
+  readonly resolveDetails: ResolveDetails | undefined
+}
+
+/** A UUID path parameter, validated (`400` with the parameter's name as the issue path). */
+export function pathId(context: RouteContext, name: string): string {
+  const parsed = validateInput(z.object({ [name]: pathIdSchema }), { [name]: context.params[name] }, 'path')
+  return parsed[name] as string
+}
+
+/** A system actor for calls whose authenticator names nobody and whose body names no user. */
+export const API_ACTOR: Actor = Object.freeze({ type: 'system', id: 'api' })
+
+/**
+ * The `meta` of a command sent through the API: `via.channel` is `api`, the actor is the
+ * authenticated one (else `fallbackActor`, else {@link API_ACTOR}), and an
+ * `Idempotency-Key` header becomes `commandId`.
+ */
+export function commandMeta(context: RouteContext, fallbackActor?: Actor): EventMeta {
+  return {
+    actor: context.actor ?? fallbackActor ?? API_ACTOR,
+    via: { channel: 'api' },
+    ...(context.idempotencyKey === undefined ? {} : { commandId: context.idempotencyKey }),
+  }
+}
+
+/** A `200` JSON response. */
+export function jsonResponse(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status: init.status ?? 200,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...init.headers },
+  })
+}

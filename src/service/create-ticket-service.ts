@@ -1,0 +1,242 @@
+import { parseCommand, parseWith } from '../core/commands/parse-command.js'
+import type { Command } from '../core/commands/schemas.js'
+import { isTicketError, TicketError } from '../core/errors/ticket-error.js'
+import type { HandleContext } from '../core/ids/ids.js'
+import { TICKET_SCHEMA_VERSION, type Ticket } from '../core/model/ticket.js'
+import { type HandleResult, handle } from '../core/reducer/handle.js'
+import { replay } from '../core/reducer/replay.js'
+import { type AppendBatch, DEFAULT_CAPABILITIES, type TicketStore } from '../store/ticket-store.js'
+import { backoff } from './backoff.js'
+import { guardStore } from './guarded-store.js'
+import { eventsQuerySchema, listQuerySchema, toAppliedEventsQuery, toAppliedListQuery } from './query-schemas.js'
+import { scopeArgumentSchema, serviceOptionsSchema, ticketIdArgumentSchema } from './service-schemas.js'
+import { StateCache } from './state-cache.js'
+import type { EventsPage, TicketService, TicketServiceOptions, TicketsPage } from './ticket-service.js'
+
+/** Snapshot every this many events unless told otherwise. */
+export const DEFAULT_SNAPSHOT_EVERY = 100
+/** Remember command ids this long unless told otherwise: 48 hours (seed 002 says 24–48 h). */
+export const DEFAULT_DEDUPE_WINDOW_MS = 48 * 60 * 60 * 1000
+/** Retry a command this many times after a `CONCURRENCY` conflict unless told otherwise. */
+export const DEFAULT_MAX_RETRIES = 10
+/** Keep this many recently used ticket states in memory unless told otherwise. */
+export const DEFAULT_CACHE_SIZE = 1000
+
+/**
+ * Creates the ticket service: commands in, events stored, state and pages out.
+ *
+ * - `execute` validates the command, loads the ticket (newest snapshot plus the events
+ *   after it), decides with the pure {@link handle}, and appends the events with the
+ *   version it read (optimistic concurrency). On a `CONCURRENCY` conflict it starts over
+ *   from the idempotency check, up to `maxRetries` times with a short jittered backoff.
+ * - A command carrying `meta.commandId` runs once per ticket within the dedupe window:
+ *   a repeat returns the first result and appends nothing.
+ * - The states it last wrote or read are kept in a small LRU cache (`cacheSize`, default
+ *   1,000 tickets; 0 turns it off), so a busy ticket is not reloaded for every command.
+ *   A stale entry is harmless: the append's expected version makes the store refuse it,
+ *   and the retry reloads. Rejections and no-ops are always decided on a fresh load.
+ * - A snapshot is written whenever a command's events cross a multiple of `snapshotEvery`,
+ *   so loading a long-lived ticket reads at most that many events past the snapshot.
+ * - A {@link WorkspaceScope} hides other workspaces' tickets: they are `NOT_FOUND` /
+ *   `null`, exactly like missing ones.
+ *
+ * The store is migrated once on first use and closed once by {@link TicketService.close}.
+ * Every argument is validated with zod: bad input is a `VALIDATION` {@link TicketError}
+ * with issue paths, and changes nothing.
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ *
+ * @example
+ * ```ts
+ * import { createTicketService } from 'ticket-events'
+ * import { memoryStore } from 'ticket-events/memory'
+ *
+ * const tickets = createTicketService({ store: memoryStore() })
+ * const ticketId = crypto.randomUUID()
+ * await tickets.execute(ticketId, {
+ *   type: 'create', workspaceId, chatId, ticketingTeamId: null, assigneeId: null, status: 'pending',
+ * })
+ * await tickets.execute(ticketId, { type: 'takeover', assigneeId, meta: { commandId: 'takeover-1' } })
+ * const ticket = await tickets.load(ticketId) // status: 'ongoing'
+ * const { result } = await tickets.list({ workspaceId, status: 'ongoing' })
+ * await tickets.close()
+ * ```
+ */
+export function createTicketService(options: TicketServiceOptions): TicketService {
+  parseWith(serviceOptionsSchema, options, 'ticket service options')
+  const guarded = guardStore(options.store)
+  const ctx: HandleContext = options.ctx ?? {}
+  const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY
+  const dedupeWindowMs = options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
+  const capabilities = { ...DEFAULT_CAPABILITIES, ...options.store.capabilities }
+  const snapshots = capabilities.supportsSnapshots !== false
+  const cache = new StateCache(options.cacheSize ?? DEFAULT_CACHE_SIZE)
+
+  /** Whether a batch taking the ticket from `before` to `after` crosses a multiple of `snapshotEvery`. */
+  const snapshotDue = (before: number, after: number): boolean =>
+    snapshots && Math.floor(after / snapshotEvery) > Math.floor(before / snapshotEvery)
+
+  async function runOnce(store: TicketStore, ticketId: string, command: Command, workspaceId: string | undefined): Promise<HandleResult> {
+    const now = currentTime(ctx)
+    const commandId = command.meta?.commandId
+    const notBefore = new Date(now.getTime() - dedupeWindowMs).toISOString()
+    if (commandId !== undefined) {
+      const remembered = await store.findCommand(ticketId, commandId, notBefore)
+      // A remembered result from another workspace is as good as none: the load below
+      // then answers exactly as it would for a missing ticket.
+      if (remembered && inScope(remembered.state, workspaceId)) return remembered
+    }
+
+    // Decide on the cached state when there is one. Only a decision that appends can
+    // rest on it (the append's expected version catches a stale state); a rejection or
+    // a no-op might be an artefact of staleness, so those are decided again on a fresh load.
+    const cached = cache.get(ticketId)
+    let state: Ticket | null = null
+    let result: HandleResult | null = null
+    if (cached !== undefined && inScope(cached, workspaceId)) {
+      result = tryHandle(cached, command, ctx)
+      if (result !== null) state = cached
+    }
+    if (result === null) {
+      const loaded = await loadTicket(store, ticketId)
+      cache.set(ticketId, loaded)
+      if (loaded !== null && !inScope(loaded, workspaceId) && command.type === 'create') {
+        throw new TicketError('ALREADY_EXISTS', `Ticket id ${ticketId} is taken; a create command needs a new ticket id.`, {
+          details: { ticketId },
+        })
+      }
+      // Another workspace's ticket is handled as a missing one, so the error is the same.
+      state = loaded !== null && inScope(loaded, workspaceId) ? loaded : null
+      result = handle(state, command, ctx)
+    }
+    if (result.events.length === 0) return result
+
+    const expectedVersion = state?.version ?? 0
+    const batch: AppendBatch = {
+      ticketId,
+      workspaceId: result.state.workspaceId,
+      expectedVersion,
+      events: result.events,
+      state: result.state,
+      audit: result.audit,
+      ...(snapshotDue(expectedVersion, result.state.version)
+        ? { snapshot: { state: result.state, schemaVersion: TICKET_SCHEMA_VERSION } }
+        : {}),
+      ...(commandId !== undefined ? { command: { commandId, recordedAt: now.toISOString(), result, notBefore } } : {}),
+    }
+    try {
+      await store.append(batch)
+    } catch (error) {
+      cache.delete(ticketId)
+      throw error
+    }
+    cache.set(ticketId, result.state)
+    return result
+  }
+
+  return {
+    async execute(ticketId, command, scope) {
+      const id = parseTicketId(ticketId)
+      const workspaceId = parseScope(scope)
+      const parsed = prepareCommand(id, parseCommand(command), workspaceId)
+      const store = await guarded.ready()
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await runOnce(store, id, parsed, workspaceId)
+        } catch (error) {
+          if (!isTicketError(error) || error.code !== 'CONCURRENCY' || attempt >= maxRetries) throw error
+        }
+        await backoff(attempt)
+      }
+    },
+
+    async load(ticketId, scope) {
+      const id = parseTicketId(ticketId)
+      const workspaceId = parseScope(scope)
+      // Always read the store: other processes may have written since we cached.
+      const ticket = await loadTicket(await guarded.ready(), id)
+      cache.set(id, ticket)
+      return ticket !== null && inScope(ticket, workspaceId) ? ticket : null
+    },
+
+    async events(query): Promise<EventsPage> {
+      const applied = toAppliedEventsQuery(parseWith(eventsQuerySchema, query === undefined ? {} : query, 'events query'))
+      const result = await (await guarded.ready()).readEvents(applied)
+      return { query: applied, result }
+    },
+
+    async list(query): Promise<TicketsPage> {
+      const applied = toAppliedListQuery(parseWith(listQuerySchema, query, 'list query'))
+      const result = await (await guarded.ready()).listTickets(applied)
+      return { query: applied, result }
+    },
+
+    close() {
+      return guarded.close()
+    },
+  }
+}
+
+/** Runs `handle` and returns a result that appends events, or `null` for a rejection or a no-op. */
+function tryHandle(state: Ticket, command: Command, ctx: HandleContext): HandleResult | null {
+  try {
+    const result = handle(state, command, ctx)
+    return result.events.length > 0 ? result : null
+  } catch (error) {
+    if (isTicketError(error)) return null
+    throw error
+  }
+}
+
+/** Loads a ticket from its newest usable snapshot and the events after it. */
+async function loadTicket(store: TicketStore, ticketId: string): Promise<Ticket | null> {
+  const stream = await store.loadStream(ticketId, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
+  return stream === null ? null : replay(stream.events, stream.snapshot)
+}
+
+function inScope(ticket: Ticket, workspaceId: string | undefined): boolean {
+  return workspaceId === undefined || ticket.workspaceId === workspaceId
+}
+
+function parseTicketId(ticketId: unknown): string {
+  return parseWith(ticketIdArgumentSchema, { ticketId }, 'ticket id').ticketId
+}
+
+function parseScope(scope: unknown): string | undefined {
+  return parseWith(scopeArgumentSchema, { scope }, 'workspace scope').scope?.workspaceId
+}
+
+/**
+ * Binds a `create` command to the ticket id it is executed on, and keeps a scoped
+ * caller from creating a ticket in another workspace.
+ */
+function prepareCommand(ticketId: string, command: Command, workspaceId: string | undefined): Command {
+  if (command.type !== 'create') return command
+  if (command.ticketId !== undefined && command.ticketId !== ticketId) {
+    throw new TicketError(
+      'VALIDATION',
+      `Invalid command: ticketId ${command.ticketId} differs from the ticket it is executed on (${ticketId}).`,
+      {
+        issues: [{ path: ['ticketId'], message: 'Must equal the ticket id the command is executed on', code: 'custom' }],
+      },
+    )
+  }
+  if (workspaceId !== undefined && command.workspaceId !== workspaceId) {
+    throw new TicketError('VALIDATION', `Invalid command: workspaceId ${command.workspaceId} is outside the caller's workspace.`, {
+      issues: [{ path: ['workspaceId'], message: "Must equal the scope's workspace id", code: 'custom' }],
+    })
+  }
+  return { ...command, ticketId }
+}
+
+/** Reads the service clock (the one `handle` uses), refusing what is not a valid Date. */
+function currentTime(ctx: HandleContext): Date {
+  const now = ctx.now ? ctx.now() : new Date()
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new TicketError('VALIDATION', 'ctx.now() must return a valid Date.', {
+      issues: [{ path: ['ctx', 'now'], message: 'Invalid Date', code: 'custom' }],
+    })
+  }
+  return now
+}

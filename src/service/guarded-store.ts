@@ -1,0 +1,37 @@
+import type { TicketStore } from '../store/ticket-store.js'
+
+/** A user-supplied store wrapped so it is migrated once before first use and closed once. */
+export interface GuardedStore {
+  readonly store: TicketStore
+  /** Resolves once the store is migrated; a failed migration is tried again on the next call. */
+  ready(): Promise<TicketStore>
+  /** Closes the store the first time; later calls return the same promise. */
+  close(): Promise<void>
+}
+
+/**
+ * Guards a store the way a driver guards a connection: `migrate()` runs once (its promise
+ * is shared by concurrent first calls, and forgotten when it fails so a later call can
+ * retry), and `close()` runs once.
+ *
+ * @internal
+ */
+export function guardStore(store: TicketStore): GuardedStore {
+  let migrated: Promise<void> | undefined
+  let closed: Promise<void> | undefined
+  return {
+    store,
+    async ready() {
+      migrated ??= store.migrate().catch((error: unknown) => {
+        migrated = undefined
+        throw error
+      })
+      await migrated
+      return store
+    },
+    close() {
+      closed ??= store.close()
+      return closed
+    },
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The zod schemas of the two read queries: the global events log (seed 000) and the
+ * ticket list (seed 001). Exported so the HTTP layer validates exactly what the service does.
+ *
+ * @module
+ */
+import * as z from 'zod'
+import { ulidSchema, uuidSchema } from '../core/commands/schemas.js'
+import { TICKET_STATUSES } from '../core/model/ticket.js'
+import type { AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
+
+// The core's id schemas are composed with zod's functions (`z.optional`, `z.pipe`) rather
+// than their methods, so this file works whichever zod flavour the core builds them with.
+
+/** The largest `limit` of an events page (seed 000). */
+export const MAX_EVENTS_LIMIT = 1000
+/** The `limit` of an events page when none is given (seed 000). */
+export const DEFAULT_EVENTS_LIMIT = 25
+/** The largest `pageSize` of a ticket list (seed 001). */
+export const MAX_PAGE_SIZE = 100
+/** The `pageSize` of a ticket list when none is given (seed 001). */
+export const DEFAULT_PAGE_SIZE = 10
+/** The longest `search` text of a ticket list, in characters. */
+export const MAX_SEARCH_LENGTH = 200
+/** The most ids one list filter (`assigneeIds`, `chatIds`, `tagIds`) may name. */
+export const MAX_FILTER_IDS = 100
+
+/**
+ * The seed 000 events query. Strict: an unknown key is a validation error, never ignored.
+ * `afterId` is upper-cased (ULIDs are case-insensitive; stored ids are upper case) and
+ * `occurredAfter` is normalised to UTC ISO-8601 with milliseconds, the form events carry.
+ *
+ * @example
+ * ```ts
+ * eventsQuerySchema.parse({ occurredAfter: '2024-05-01T12:00:00+02:00' })
+ * // → { occurredAfter: '2024-05-01T10:00:00.000Z', limit: 25 }
+ * ```
+ */
+export const eventsQuerySchema = z.strictObject({
+  workspaceId: z.optional(uuidSchema),
+  afterId: z.optional(
+    z.pipe(
+      ulidSchema,
+      z.transform((id: string) => id.toUpperCase()),
+    ),
+  ),
+  occurredAfter: z.iso
+    .datetime({ offset: true, error: 'Expected an ISO-8601 date-time with a time zone' })
+    .transform((text) => new Date(text).toISOString())
+    .optional(),
+  type: z.string().min(1).max(255).optional(),
+  limit: z.number().int().min(0).max(MAX_EVENTS_LIMIT).default(DEFAULT_EVENTS_LIMIT),
+})
+
+/**
+ * One id filter of the list query: a UUID or a list of them (seed 001 accepts both),
+ * always applied as a list; empty (the default) means no filter.
+ */
+const idFilter = z
+  .union([
+    z.array(uuidSchema).max(MAX_FILTER_IDS),
+    z.pipe(
+      uuidSchema,
+      z.transform((id: string) => [id]),
+    ),
+  ])
+  .optional()
+  .transform((ids) => ids ?? [])
+
+/**
+ * The seed 001 ticket list query. Strict: an unknown key is a validation error.
+ * `includeRemoved: null` (the seed marks it nullable) means `false`.
+ *
+ * @example
+ * ```ts
+ * listQuerySchema.parse({ workspaceId, status: 'pending' })
+ * // → { workspaceId, status: 'pending', assigneeIds: [], chatIds: [], tagIds: [],
+ * //     includeRemoved: false, pageNumber: 1, pageSize: 10 }
+ * ```
+ */
+export const listQuerySchema = z.strictObject({
+  workspaceId: uuidSchema,
+  status: z.enum(TICKET_STATUSES).optional(),
+  assigneeIds: idFilter,
+  chatIds: idFilter,
+  tagIds: idFilter,
+  search: z.string().max(MAX_SEARCH_LENGTH).optional(),
+  includeRemoved: z
+    .boolean()
+    .nullable()
+    .optional()
+    .transform((include) => include ?? false),
+  pageNumber: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+})
+
+/** The events query as a caller writes it. */
+export type EventsQueryInput = z.input<typeof eventsQuerySchema>
+/** The list query as a caller writes it. */
+export type ListQueryInput = z.input<typeof listQuerySchema>
+
+/**
+ * Drops keys whose value is `undefined`, so an applied query names only what was asked
+ * for (and fits `exactOptionalPropertyTypes`).
+ */
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  const copy: Record<string, unknown> = {}
+  for (const [key, entry] of Object.entries(value)) if (entry !== undefined) copy[key] = entry
+  return copy as { [K in keyof T]: Exclude<T[K], undefined> }
+}
+
+/** Turns the parsed events query into the applied query the service answers with. @internal */
+export function toAppliedEventsQuery(parsed: z.output<typeof eventsQuerySchema>): AppliedEventsQuery {
+  return withoutUndefined(parsed)
+}
+
+/** Turns the parsed list query into the applied query the service answers with. @internal */
+export function toAppliedListQuery(parsed: z.output<typeof listQuerySchema>): AppliedListQuery {
+  return withoutUndefined(parsed)
+}

@@ -1,0 +1,70 @@
+/**
+ * The SQL of the PostgreSQL store, in one place.
+ *
+ * @internal
+ * @module
+ */
+
+/** The statements of one schema, as built by {@link postgresStatements}. */
+export type PostgresStatements = ReturnType<typeof postgresStatements>
+
+/**
+ * Every statement the store runs, given the quoted schema name. Shared with the bench,
+ * whose raw-driver baseline runs exactly these statements.
+ *
+ * @internal
+ */
+export function postgresStatements(s: string) {
+  const projectionColumns =
+    'ticket_id, workspace_id, chat_id, status, assignee_id, tag_ids, summary_lower, archived, deleted, created_at, updated_at, version, state'
+  return {
+    // One round trip: the snapshot (if any) and the events after it as one JSON array, fed
+    // in version order by the (ticket_id, version) index (the store re-checks the order:
+    // an aggregate's own ORDER BY would sort 100,000 wide rows on PostgreSQL 15).
+    loadStream: `SELECT snapshot.state AS snapshot, (
+        SELECT json_agg(tail.event) FROM (
+          SELECT e.event FROM ${s}.ticket_events e
+          WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) ORDER BY e.version
+        ) AS tail
+      ) AS events
+      FROM (SELECT 1) AS one LEFT JOIN ${s}.ticket_snapshots AS snapshot ON snapshot.ticket_id = $1 AND snapshot.schema_version = $2`,
+    currentVersion: `SELECT version FROM ${s}.ticket_projections WHERE ticket_id = $1`,
+    insertProjection: `INSERT INTO ${s}.ticket_projections (${projectionColumns})
+      VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10, $11, $12, $13)
+      ON CONFLICT (ticket_id) DO NOTHING RETURNING version`,
+    // The WHERE on version is the optimistic check: a concurrent append that committed
+    // first changed the version, so this updates nothing (READ COMMITTED re-checks the row).
+    updateProjection: `UPDATE ${s}.ticket_projections SET workspace_id = $2, chat_id = $3, status = $4, assignee_id = $5,
+      tag_ids = $6::uuid[], summary_lower = $7, archived = $8, deleted = $9, created_at = $10, updated_at = $11, version = $12, state = $13
+      WHERE ticket_id = $1 AND version = $14 RETURNING version`,
+    insertEvents: (count: number) =>
+      `INSERT INTO ${s}.ticket_events (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ${placeholders(count, 7)}`,
+    insertAudit: `INSERT INTO ${s}.ticket_audits (id, ticket_id, created_at, record) VALUES ($1, $2, $3, $4)`,
+    upsertSnapshot: `INSERT INTO ${s}.ticket_snapshots (ticket_id, schema_version, version, state) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (ticket_id, schema_version) DO UPDATE SET version = excluded.version, state = excluded.state
+      WHERE ${s}.ticket_snapshots.version < excluded.version`,
+    // A record older than the dedupe window ($5) has expired: it is replaced, so the
+    // command runs again. A live one (or no window given) refuses the repeat.
+    recordCommand: `INSERT INTO ${s}.ticket_commands (ticket_id, command_id, recorded_at, result) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (ticket_id, command_id) DO UPDATE SET recorded_at = excluded.recorded_at, result = excluded.result
+      WHERE ${s}.ticket_commands.recorded_at < $5::timestamptz RETURNING 1`,
+    findCommand: `SELECT result FROM ${s}.ticket_commands WHERE ticket_id = $1 AND command_id = $2 AND recorded_at >= $3`,
+    resolveCursor: `SELECT transaction_id::text AS transaction_id, position::text AS position, workspace_id FROM ${s}.ticket_events WHERE id = $1`,
+    readEvents: (conditions: readonly string[], limitParam: string) =>
+      `SELECT event FROM ${s}.ticket_events
+      WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())${conditions.map((condition) => ` AND ${condition}`).join('')}
+      ORDER BY transaction_id, position LIMIT ${limitParam}`,
+    listTickets: (conditions: readonly string[], limitParam: string, offsetParam: string) =>
+      `SELECT state FROM ${s}.ticket_projections WHERE ${conditions.join(' AND ')}
+      ORDER BY created_at DESC, ticket_id LIMIT ${limitParam} OFFSET ${offsetParam}`,
+  }
+}
+
+function placeholders(rows: number, columns: number): string {
+  const tuples: string[] = []
+  for (let index = 0; index < rows; index++) {
+    const base = index * columns
+    tuples.push(`(${Array.from({ length: columns }, (_, column) => `$${base + column + 1}`).join(', ')})`)
+  }
+  return tuples.join(', ')
+}

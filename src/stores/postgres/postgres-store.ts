@@ -1,0 +1,374 @@
+import { parseWith } from '../../core/commands/parse-command.js'
+import { TicketError } from '../../core/errors/ticket-error.js'
+import type { TicketEvent } from '../../core/model/event.js'
+import type { Ticket } from '../../core/model/ticket.js'
+import type {
+  AppendBatch,
+  CommandResult,
+  ListTicketsQuery,
+  ReadEventsQuery,
+  StoreCapabilities,
+  StoredStream,
+  TicketStore,
+} from '../../store/ticket-store.js'
+import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
+import { bootstrapStatements, POSTGRES_MIGRATIONS, quoteIdentifier } from './postgres-schema.js'
+import { type PostgresStatements, postgresStatements } from './postgres-statements.js'
+import {
+  DEFAULT_POSTGRES_SCHEMA,
+  type PostgresPool,
+  type PostgresQueryable,
+  type PostgresStoreOptions,
+  postgresStoreOptionsSchema,
+} from './postgres-store-config.js'
+
+/** A {@link TicketStore} kept in PostgreSQL, with the schema it lives in. */
+export interface PostgresTicketStore extends TicketStore {
+  readonly name: 'postgres'
+  readonly capabilities: StoreCapabilities
+  /** The PostgreSQL schema holding the store's tables. */
+  readonly schema: string
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const UNIQUE_VIOLATION = '23505'
+const STREAM_VERSION_CONSTRAINT = 'ticket_events_stream_version_key'
+const DEFAULT_MAX_CONNECTIONS = 10
+
+/**
+ * Creates a ticket store in PostgreSQL (or in-process PGlite): the store users scale out on.
+ *
+ * Connect with exactly one of:
+ * - `connectionString` — the store imports `pg` (an optional peer dependency), opens its
+ *   own pool on first use and ends it on `close()`;
+ * - `pool` — a `pg.Pool`; each append checks out a connection for its transaction;
+ * - `client` — one `pg.Client` (serverless functions hold one); the store runs one
+ *   transaction at a time on it;
+ * - `pglite` — an `@electric-sql/pglite` instance, serialised like a client.
+ *
+ * Every append is one transaction: it checks the ticket's version against
+ * `expectedVersion` and writes the events, the `list()` projection row, the audit, the
+ * snapshot and the command record together. The global log is ordered by
+ * `(transaction_id, position)` and readers see only transactions older than the oldest
+ * one still in flight, so a reader paging with `afterId` never skips a late commit
+ * (see `docs/postgres.md`).
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ *
+ * @example
+ * ```ts
+ * import { createTicketService } from 'ticket-events'
+ * import { postgresStore } from 'ticket-events/postgres'
+ *
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL! })
+ * const tickets = createTicketService({ store })
+ * await tickets.execute(ticketId, { type: 'create', workspaceId, chatId, ticketingTeamId: null, assigneeId: null, status: 'pending' })
+ * await tickets.close() // ends the pool the store opened
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresTicketStore {
+  const parsed = parseWith(postgresStoreOptionsSchema, options, 'postgresStore options')
+  const schemaName = parsed.schema ?? DEFAULT_POSTGRES_SCHEMA
+  const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
+  const sql = postgresStatements(quoteIdentifier(schemaName))
+  let closed: Promise<void> | undefined
+
+  const run = (text: string, params?: unknown[]): Promise<readonly unknown[]> => {
+    if (closed) return Promise.reject(new Error(`The postgres store (schema "${schemaName}") is closed.`))
+    return executor.query(text, params)
+  }
+
+  return {
+    name: 'postgres',
+    capabilities: { supportsSnapshots: true },
+    schema: schemaName,
+
+    async migrate() {
+      if (closed) throw new Error(`The postgres store (schema "${schemaName}") is closed.`)
+      const schema = quoteIdentifier(schemaName)
+      await executor.transaction(async (session) => {
+        // Two processes migrating at once queue here instead of racing on CREATE.
+        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ticket-events:migrate:${schemaName}`])
+        for (const statement of bootstrapStatements(schema)) await session.query(statement)
+        const applied = await session.query(`SELECT coalesce(max(version), 0)::int AS version FROM ${schema}.ticket_schema_migrations`)
+        const current = Number(row(applied.rows[0])['version'] ?? 0)
+        const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
+        if (current > latest) {
+          throw new Error(
+            `Schema "${schemaName}" is at migration ${current}, newer than this version of ticket-events knows (${latest}); upgrade the library.`,
+          )
+        }
+        for (const migration of POSTGRES_MIGRATIONS) {
+          if (migration.version <= current) continue
+          for (const statement of migration.statements(schema)) await session.query(statement)
+          await session.query(`INSERT INTO ${schema}.ticket_schema_migrations (version, description) VALUES ($1, $2)`, [
+            migration.version,
+            migration.description,
+          ])
+        }
+      })
+    },
+
+    async loadStream(ticketId, { snapshotSchemaVersion }) {
+      if (!UUID.test(ticketId)) return null
+      const found = row((await run(sql.loadStream, [ticketId, snapshotSchemaVersion]))[0])
+      const snapshot = found['snapshot'] === null || found['snapshot'] === undefined ? null : json<Ticket>(found['snapshot'])
+      const events = found['events'] === null || found['events'] === undefined ? [] : json<TicketEvent[]>(found['events'])
+      if (snapshot === null && events.length === 0) return null
+      if (!inVersionOrder(events)) events.sort((left, right) => left.version - right.version)
+      const stream: StoredStream = { snapshot, events }
+      return stream
+    },
+
+    async append(batch) {
+      if (closed) throw new Error(`The postgres store (schema "${schemaName}") is closed.`)
+      try {
+        await executor.transaction((session) => appendInTransaction(session, sql, batch))
+      } catch (error) {
+        // The unique (ticket_id, version) is the backstop behind the projection check.
+        if (isUniqueViolation(error, STREAM_VERSION_CONSTRAINT)) {
+          const actual = await currentVersion(executor, sql, batch.ticketId)
+          throw concurrencyError(batch, actual, error)
+        }
+        throw error
+      }
+    },
+
+    async readEvents(query) {
+      return readEvents(run, sql, query)
+    },
+
+    async listTickets(query) {
+      return listTickets(run, sql, query)
+    },
+
+    async findCommand(ticketId, commandId, notBefore) {
+      if (!UUID.test(ticketId)) return null
+      const rows = await run(sql.findCommand, [ticketId, commandId, notBefore])
+      return rows[0] === undefined ? null : json<CommandResult>(row(rows[0])['result'])
+    },
+
+    close() {
+      closed ??= executor.close()
+      return closed
+    },
+  }
+}
+
+function createExecutor(options: PostgresStoreOptions, maxConnections: number): PostgresExecutor {
+  if ('pool' in options) return poolExecutor(async () => options.pool, null)
+  if ('client' in options) return singleConnectionExecutor(options.client)
+  if ('pglite' in options) return singleConnectionExecutor(options.pglite)
+  let pool: Promise<PostgresPool> | undefined
+  const open = () => {
+    pool ??= openPool(options.connectionString, maxConnections)
+    return pool
+  }
+  return poolExecutor(open, async () => {
+    if (pool) await (await pool.catch(() => null))?.end()
+  })
+}
+
+// A variable, not a literal: bundlers then leave the optional peer dependency alone.
+const PG_MODULE = 'pg'
+
+interface PgModule {
+  readonly Pool: new (config: {
+    connectionString: string
+    max: number
+  }) => PostgresPool & {
+    on(event: 'error', listener: (error: Error) => void): unknown
+  }
+}
+
+async function openPool(connectionString: string, max: number): Promise<PostgresPool> {
+  let loaded: { default?: PgModule } & Partial<PgModule>
+  try {
+    loaded = await import(PG_MODULE)
+  } catch (cause) {
+    throw new Error(
+      'postgresStore({ connectionString }) needs the "pg" package, an optional peer dependency of ticket-events. ' +
+        'Install it (npm install pg), or pass { pool }, { client } or { pglite } instead.',
+      { cause },
+    )
+  }
+  const Pool = loaded.Pool ?? loaded.default?.Pool
+  if (!Pool) throw new Error('The "pg" package does not export Pool; is it pg 8 or newer?')
+  const pool = new Pool({ connectionString, max })
+  // An idle connection that drops (a server restart) is removed by the pool; without a
+  // listener its 'error' event would crash the process.
+  pool.on('error', () => {})
+  return pool
+}
+
+async function appendInTransaction(session: PostgresQueryable, sql: PostgresStatements, batch: AppendBatch): Promise<void> {
+  const { ticketId, state, expectedVersion } = batch
+  const projection = [
+    ticketId,
+    state.workspaceId,
+    state.chatId,
+    state.status,
+    state.assigneeId,
+    [...state.tags],
+    state.summary === null ? null : searchable(state.summary),
+    state.archived,
+    state.deleted,
+    state.createdAt,
+    state.updatedAt,
+    state.version,
+    JSON.stringify(state),
+  ]
+  const locked =
+    expectedVersion === 0
+      ? await session.query(sql.insertProjection, projection)
+      : await session.query(sql.updateProjection, [...projection, expectedVersion])
+  if (locked.rows.length === 0) {
+    const actual = await session.query(sql.currentVersion, [ticketId])
+    throw concurrencyError(batch, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
+  }
+
+  if (batch.events.length > 0) {
+    const params: unknown[] = []
+    for (const event of batch.events) {
+      params.push(event.id, event.ticketId, event.workspaceId, event.version, event.type, event.occurredAt, JSON.stringify(event))
+    }
+    await session.query(sql.insertEvents(batch.events.length), params)
+  }
+  if (batch.audit) {
+    await session.query(sql.insertAudit, [batch.audit.id, ticketId, batch.audit.createdAt, JSON.stringify(batch.audit)])
+  }
+  if (batch.snapshot) {
+    const { state: snapshot, schemaVersion } = batch.snapshot
+    await session.query(sql.upsertSnapshot, [ticketId, schemaVersion, snapshot.version, JSON.stringify(snapshot)])
+  }
+  if (batch.command) {
+    const { commandId, recordedAt, result, notBefore } = batch.command
+    const recorded = await session.query(sql.recordCommand, [ticketId, commandId, recordedAt, JSON.stringify(result), notBefore ?? null])
+    if (recorded.rows.length === 0) {
+      throw new TicketError(
+        'CONCURRENCY',
+        `Command ${commandId} already ran on ticket ${ticketId}; its first result stands and nothing was written.`,
+        {
+          details: { ticketId, commandId, expectedVersion, actualVersion: expectedVersion },
+        },
+      )
+    }
+  }
+}
+
+async function readEvents(
+  run: (text: string, params?: unknown[]) => Promise<readonly unknown[]>,
+  sql: PostgresStatements,
+  query: ReadEventsQuery,
+): Promise<TicketEvent[]> {
+  const params: unknown[] = []
+  const param = (value: unknown): string => {
+    params.push(value)
+    return `$${params.length}`
+  }
+  const conditions: string[] = []
+  if (query.workspaceId !== undefined) {
+    if (!UUID.test(query.workspaceId)) {
+      if (query.afterId !== undefined) throw unknownCursor(query.afterId)
+      return []
+    }
+    conditions.push(`workspace_id = ${param(query.workspaceId)}`)
+  }
+  if (query.afterId !== undefined) {
+    // Event ids are ULIDs, which are case-insensitive; they are stored in canonical upper case.
+    const found = await run(sql.resolveCursor, [query.afterId.toUpperCase()])
+    const cursor = found[0] === undefined ? null : row(found[0])
+    if (!cursor || (query.workspaceId !== undefined && String(cursor['workspace_id']) !== query.workspaceId.toLowerCase())) {
+      throw unknownCursor(query.afterId)
+    }
+    conditions.push(`(transaction_id, position) > (${param(cursor['transaction_id'])}::xid8, ${param(cursor['position'])}::bigint)`)
+  }
+  if (query.type !== undefined) conditions.push(`type = ${param(query.type)}`)
+  if (query.occurredAfter !== undefined) conditions.push(`occurred_at > ${param(query.occurredAfter)}::timestamptz`)
+  const rows = await run(sql.readEvents(conditions, param(query.limit)), params)
+  return rows.map((found) => json<TicketEvent>(row(found)['event']))
+}
+
+async function listTickets(
+  run: (text: string, params?: unknown[]) => Promise<readonly unknown[]>,
+  sql: PostgresStatements,
+  query: ListTicketsQuery,
+): Promise<Ticket[]> {
+  // Ids are UUIDs by contract; anything else matches nothing rather than failing a cast.
+  if (!UUID.test(query.workspaceId)) return []
+  const params: unknown[] = []
+  const param = (value: unknown): string => {
+    params.push(value)
+    return `$${params.length}`
+  }
+  const conditions = [`workspace_id = ${param(query.workspaceId)}`]
+  if (query.status !== undefined) conditions.push(`status = ${param(query.status)}`)
+  if (query.assigneeIds.length > 0) conditions.push(`assignee_id = ANY(${param(uuids(query.assigneeIds))}::uuid[])`)
+  if (query.chatIds.length > 0) conditions.push(`chat_id = ANY(${param(uuids(query.chatIds))}::uuid[])`)
+  if (query.tagIds.length > 0) conditions.push(`tag_ids && ${param(uuids(query.tagIds))}::uuid[]`)
+  if (query.search !== undefined && query.search !== '') {
+    conditions.push(`summary_lower LIKE ${param(`%${escapeLike(searchable(query.search))}%`)} ESCAPE '\\'`)
+  }
+  if (!query.includeRemoved) conditions.push('NOT archived AND NOT deleted')
+  const limit = param(query.pageSize)
+  const offset = param((query.pageNumber - 1) * query.pageSize)
+  const rows = await run(sql.listTickets(conditions, limit, offset), params)
+  return rows.map((found) => json<Ticket>(row(found)['state']))
+}
+
+async function currentVersion(executor: PostgresExecutor, sql: PostgresStatements, ticketId: string): Promise<number> {
+  const rows = await executor.query(sql.currentVersion, [ticketId])
+  return rows[0] === undefined ? 0 : Number(row(rows[0])['version'])
+}
+
+function concurrencyError(batch: AppendBatch, actualVersion: number, cause?: unknown): TicketError {
+  return new TicketError(
+    'CONCURRENCY',
+    `Ticket ${batch.ticketId} is at version ${actualVersion}, not the expected ${batch.expectedVersion}; nothing was written. Reload and retry.`,
+    { details: { ticketId: batch.ticketId, expectedVersion: batch.expectedVersion, actualVersion }, cause },
+  )
+}
+
+function unknownCursor(afterId: string): TicketError {
+  return new TicketError('VALIDATION', `Unknown afterId ${afterId}: no such event in the log this query reads.`, {
+    issues: [{ path: ['afterId'], message: 'No such event', code: 'custom' }],
+  })
+}
+
+function inVersionOrder(events: readonly TicketEvent[]): boolean {
+  for (let index = 1; index < events.length; index++) if (events[index - 1]!.version >= events[index]!.version) return false
+  return true
+}
+
+function row(value: unknown): Record<string, unknown> {
+  return value as Record<string, unknown>
+}
+
+/** Drivers parse `json` columns unless told not to; accept both forms. */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T
+}
+
+/**
+ * The form of a summary that search compares: lowercased the JavaScript way (the same
+ * everywhere, whatever the database's locale) and without NUL, which PostgreSQL text cannot hold.
+ */
+function searchable(text: string): string {
+  return text.toLowerCase().replaceAll('\u0000', '')
+}
+
+/** Escapes LIKE's wildcards so the search is a literal substring. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`)
+}
+
+/** Drops values that are not UUIDs: they could match nothing, and would fail the cast. */
+function uuids(values: readonly string[]): string[] {
+  return values.filter((value) => UUID.test(value))
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, constraint: violated } = error as { code?: unknown; constraint?: unknown }
+  return code === UNIQUE_VIOLATION && violated === constraint
+}

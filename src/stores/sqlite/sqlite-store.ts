@@ -1,0 +1,385 @@
+import * as z from 'zod'
+import { parseWith } from '../../core/commands/parse-command.js'
+import { TicketError } from '../../core/errors/ticket-error.js'
+import type { TicketEvent } from '../../core/model/event.js'
+import type { Ticket } from '../../core/model/ticket.js'
+import type { AppendBatch, CommandResult, ListTicketsQuery, ReadEventsQuery, StoredStream, TicketStore } from '../../store/ticket-store.js'
+import { type OwnedSqliteDatabase, openSqliteFile } from './sqlite-open.js'
+import { APPEND_SQL, SCHEMA_VERSION_TABLE_SQL, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js'
+import type { SqliteDatabase, SqliteStatement, SqliteStoreOptions, SqliteSynchronous } from './sqlite-store-config.js'
+
+/** How long a writer waits for the write lock unless told otherwise, in ms. */
+export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000
+/** The `synchronous` pragma unless told otherwise. */
+export const DEFAULT_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'NORMAL'
+
+const commonOptions = {
+  busyTimeoutMs: z.number().int().min(0).max(2_147_483_647).optional(),
+  synchronous: z.enum(['NORMAL', 'FULL']).optional(),
+}
+
+const databaseShape = z.custom<SqliteDatabase>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    ['prepare', 'exec', 'transaction'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+  { message: 'Expected an open SQLite connection with prepare(), exec() and transaction() (a better-sqlite3 Database)' },
+)
+
+const optionsSchema = z.union([
+  z.strictObject({ filename: z.string().min(1), ...commonOptions }),
+  z.strictObject({ database: databaseShape, ...commonOptions }),
+])
+
+/**
+ * Creates a {@link TicketStore} on SQLite, through `better-sqlite3` or any connection
+ * with the same synchronous API.
+ *
+ * - `{ filename }` opens the file with `better-sqlite3` (an optional peer dependency:
+ *   `npm install better-sqlite3`) on first use, in WAL mode with `synchronous = NORMAL`,
+ *   a busy timeout and foreign keys on; `close()` closes it.
+ * - `{ database }` uses a connection you opened; `close()` leaves it open and the store
+ *   changes none of its settings.
+ *
+ * Every append is one `BEGIN IMMEDIATE` transaction: the version check, the events,
+ * the `list()` projection row and its tags, the audit, the snapshot and the command
+ * record commit together or not at all. The log's global order is the events'
+ * `position` (`INTEGER PRIMARY KEY AUTOINCREMENT`): SQLite has one writer at a time, so
+ * positions are handed out in commit order and a reader paging with `afterId` never
+ * skips a late commit.
+ *
+ * Durability: with `synchronous = NORMAL` (the default) an acknowledged command survives
+ * the process being killed at any moment; the last commits before a power loss or OS
+ * crash can be lost (the database stays consistent). Pass `synchronous: 'FULL'` to keep
+ * them through power loss too, at the cost of an fsync per command.
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ *
+ * @example
+ * ```ts
+ * import { createTicketService } from 'ticket-events'
+ * import { sqliteStore } from 'ticket-events/sqlite'
+ *
+ * const tickets = createTicketService({ store: sqliteStore({ filename: 'tickets.db' }) })
+ * await tickets.execute(ticketId, {
+ *   type: 'create', workspaceId, chatId, ticketingTeamId: null, assigneeId: null, status: 'pending',
+ * })
+ * const { result } = await tickets.events({ workspaceId, limit: 100 })
+ * await tickets.close()
+ * ```
+ */
+export function sqliteStore(options: SqliteStoreOptions): TicketStore {
+  parseWith(optionsSchema, options, 'sqlite store options')
+  if (options.database !== undefined) return new SqliteTicketStore(async () => options.database, false)
+  const settings = {
+    busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
+    synchronous: options.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS,
+  }
+  return new SqliteTicketStore(() => openSqliteFile(options.filename, settings), true)
+}
+
+interface EventRow {
+  readonly id: string
+  readonly ticket_id: string
+  readonly workspace_id: string
+  readonly version: number
+  readonly type: string
+  readonly occurred_at: string
+  readonly payload: string
+  readonly meta: string
+}
+
+type StreamRow = Omit<EventRow, 'ticket_id' | 'workspace_id'>
+
+const EVENT_COLUMNS = 'id, ticket_id, workspace_id, version, type, occurred_at, payload, meta'
+
+const READ_SQL = {
+  appliedVersions: 'SELECT version FROM ticket_events_schema',
+  recordMigration: 'INSERT INTO ticket_events_schema (version, description, applied_at) VALUES (?, ?, ?)',
+  newestSnapshot: `SELECT version, state FROM ticket_snapshots
+    WHERE ticket_id = ? AND schema_version = ? ORDER BY version DESC LIMIT 1`,
+  // One ticket's events share ticket_id and workspace_id: leaving them out of each row
+  // spares two strings per event on the hot path of every command.
+  streamAfter:
+    'SELECT id, version, type, occurred_at, payload, meta FROM ticket_events WHERE ticket_id = ? AND version > ? ORDER BY version',
+  streamWorkspace: 'SELECT workspace_id FROM ticket_events WHERE ticket_id = ? LIMIT 1',
+  eventPosition: 'SELECT position, workspace_id FROM ticket_events WHERE id = ?',
+  command: 'SELECT result FROM ticket_commands WHERE ticket_id = ? AND command_id = ? AND recorded_at >= ?',
+} as const
+
+/** The SQLite implementation of {@link TicketStore}; built by {@link sqliteStore}. */
+class SqliteTicketStore implements TicketStore {
+  readonly name = 'sqlite'
+  readonly capabilities = { supportsSnapshots: true }
+
+  #opening: Promise<SqliteDatabase> | undefined
+  #closed = false
+  readonly #statements = new Map<string, SqliteStatement>()
+  #appendTransaction: ((batch: AppendBatch) => void) | undefined
+  #migrateTransaction: (() => void) | undefined
+  #connection: SqliteDatabase | undefined
+
+  constructor(
+    private readonly open: () => Promise<SqliteDatabase>,
+    private readonly owned: boolean,
+  ) {}
+
+  async migrate(): Promise<void> {
+    const database = await this.#database()
+    this.#migrateTransaction ??= immediate(database, () => {
+      database.exec(SCHEMA_VERSION_TABLE_SQL)
+      const applied = new Set((this.#prepare(READ_SQL.appliedVersions).all() as { version: number }[]).map((row) => row.version))
+      const newest = Math.max(0, ...applied)
+      if (newest > SQLITE_SCHEMA_VERSION) {
+        throw new Error(
+          `This SQLite database has ticket-events schema version ${newest}, newer than this library knows ` +
+            `(${SQLITE_SCHEMA_VERSION}). Upgrade ticket-events to use it.`,
+        )
+      }
+      for (const migration of SQLITE_MIGRATIONS) {
+        if (applied.has(migration.version)) continue
+        database.exec(migration.sql)
+        this.#prepare(READ_SQL.recordMigration).run(migration.version, migration.description, new Date().toISOString())
+      }
+    })
+    this.#migrateTransaction()
+  }
+
+  async loadStream(ticketId: string, options: { readonly snapshotSchemaVersion: number }): Promise<StoredStream | null> {
+    await this.#database()
+    const snapshotRow = this.#prepare(READ_SQL.newestSnapshot).get(ticketId, options.snapshotSchemaVersion) as
+      | { version: number; state: string }
+      | undefined
+    const snapshot = snapshotRow === undefined ? null : (JSON.parse(snapshotRow.state) as Ticket)
+    const rows = this.#prepare(READ_SQL.streamAfter).all(ticketId, snapshotRow?.version ?? 0) as StreamRow[]
+    if (snapshot === null && rows.length === 0) return null
+    if (rows.length === 0) return { snapshot, events: [] }
+    const workspaceId =
+      snapshot?.workspaceId ?? (this.#prepare(READ_SQL.streamWorkspace).get(ticketId) as { workspace_id: string }).workspace_id
+    return { snapshot, events: rows.map((row) => toEvent(row, ticketId, workspaceId)) }
+  }
+
+  async append(batch: AppendBatch): Promise<void> {
+    const database = await this.#database()
+    this.#appendTransaction ??= immediate(database, (next: AppendBatch) => this.#write(next))
+    this.#appendTransaction(batch)
+  }
+
+  async readEvents(query: ReadEventsQuery): Promise<TicketEvent[]> {
+    await this.#database()
+    let after = 0
+    if (query.afterId !== undefined) {
+      const row = this.#prepare(READ_SQL.eventPosition).get(query.afterId) as { position: number; workspace_id: string } | undefined
+      if (row === undefined || (query.workspaceId !== undefined && row.workspace_id !== query.workspaceId)) {
+        // An event of another workspace is reported exactly like a missing one.
+        throw new TicketError('VALIDATION', `Invalid events query: afterId ${query.afterId} is not an event of this log.`, {
+          issues: [{ path: ['afterId'], message: 'Unknown event id', code: 'custom' }],
+        })
+      }
+      after = row.position
+    }
+    if (query.limit <= 0) return []
+    // Only fixed fragments are joined here; every value travels as a parameter.
+    const where = ['position > ?']
+    const params: (string | number)[] = [after]
+    if (query.workspaceId !== undefined) {
+      where.push('workspace_id = ?')
+      params.push(query.workspaceId)
+    }
+    if (query.type !== undefined) {
+      where.push('type = ?')
+      params.push(query.type)
+    }
+    if (query.occurredAfter !== undefined) {
+      where.push('occurred_at > ?')
+      params.push(canonicalTime(query.occurredAfter))
+    }
+    const sql = `SELECT ${EVENT_COLUMNS} FROM ticket_events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`
+    return (this.#prepare(sql).all(...params, query.limit) as EventRow[]).map((row) => toEvent(row, row.ticket_id, row.workspace_id))
+  }
+
+  async listTickets(query: ListTicketsQuery): Promise<Ticket[]> {
+    await this.#database()
+    const where = ['workspace_id = ?']
+    const params: (string | number)[] = [query.workspaceId]
+    if (query.status !== undefined) {
+      where.push('status = ?')
+      params.push(query.status)
+    }
+    // Id lists travel as one JSON parameter, so the SQL text (and its cached statement)
+    // does not depend on how many ids were given.
+    if (query.assigneeIds.length > 0) {
+      where.push('assignee_id IN (SELECT value FROM json_each(?))')
+      params.push(JSON.stringify(query.assigneeIds))
+    }
+    if (query.chatIds.length > 0) {
+      where.push('chat_id IN (SELECT value FROM json_each(?))')
+      params.push(JSON.stringify(query.chatIds))
+    }
+    if (query.tagIds.length > 0) {
+      where.push(
+        'EXISTS (SELECT 1 FROM ticket_tags WHERE ticket_tags.ticket_id = tickets.id AND tag_id IN (SELECT value FROM json_each(?)))',
+      )
+      params.push(JSON.stringify(query.tagIds))
+    }
+    if (query.search !== undefined) {
+      where.push("summary_folded LIKE ? ESCAPE '\\'")
+      params.push(`%${escapeLike(query.search.toLowerCase())}%`)
+    }
+    if (!query.includeRemoved) where.push('archived = 0 AND deleted = 0')
+    const sql = `SELECT state FROM tickets WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`
+    const offset = (query.pageNumber - 1) * query.pageSize
+    const rows = this.#prepare(sql).all(...params, query.pageSize, offset) as { state: string }[]
+    return rows.map((row) => JSON.parse(row.state) as Ticket)
+  }
+
+  async findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null> {
+    await this.#database()
+    const row = this.#prepare(READ_SQL.command).get(ticketId, commandId, canonicalTime(notBefore)) as { result: string } | undefined
+    return row === undefined ? null : (JSON.parse(row.result) as CommandResult)
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    const opening = this.#opening
+    this.#statements.clear()
+    this.#connection = undefined
+    if (opening === undefined || !this.owned) return
+    const database = await opening.catch(() => undefined)
+    ;(database as OwnedSqliteDatabase | undefined)?.close()
+  }
+
+  /** The whole append; runs inside one immediate transaction. */
+  #write(batch: AppendBatch): void {
+    const actual = (this.#prepare(APPEND_SQL.currentVersion).get(batch.ticketId) as { version: number }).version
+    if (actual !== batch.expectedVersion) {
+      throw new TicketError(
+        'CONCURRENCY',
+        `Ticket ${batch.ticketId} is at version ${actual}, not ${batch.expectedVersion}: another command changed it first. Load it again and retry.`,
+        { details: { ticketId: batch.ticketId, expectedVersion: batch.expectedVersion, actualVersion: actual } },
+      )
+    }
+    const command = batch.command
+    if (command !== undefined) {
+      const recorded = this.#prepare(APPEND_SQL.recordedCommand).get(batch.ticketId, command.commandId) as
+        | { recorded_at: string }
+        | undefined
+      const expired = recorded !== undefined && command.notBefore !== undefined && recorded.recorded_at < canonicalTime(command.notBefore)
+      if (recorded !== undefined && !expired) {
+        throw new TicketError('CONCURRENCY', `Command ${command.commandId} was already recorded for ticket ${batch.ticketId}.`, {
+          details: { ticketId: batch.ticketId, commandId: command.commandId },
+        })
+      }
+    }
+
+    const insertEvent = this.#prepare(APPEND_SQL.insertEvent)
+    for (const event of batch.events) {
+      insertEvent.run(
+        event.id,
+        event.ticketId,
+        event.workspaceId,
+        event.version,
+        event.type,
+        event.occurredAt,
+        JSON.stringify(event.payload),
+        JSON.stringify(event.meta),
+      )
+    }
+
+    const state = batch.state
+    this.#prepare(APPEND_SQL.upsertTicket).run(
+      state.id,
+      state.workspaceId,
+      state.chatId,
+      state.status,
+      state.assigneeId,
+      state.summary?.toLowerCase() ?? '',
+      state.archived ? 1 : 0,
+      state.deleted ? 1 : 0,
+      state.createdAt,
+      state.updatedAt,
+      state.version,
+      JSON.stringify(state),
+    )
+    this.#prepare(APPEND_SQL.deleteTags).run(state.id)
+    const insertTag = this.#prepare(APPEND_SQL.insertTag)
+    for (const tag of state.tags) insertTag.run(state.id, tag)
+
+    const audit = batch.audit
+    if (audit !== null) this.#prepare(APPEND_SQL.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, JSON.stringify(audit))
+    if (batch.snapshot !== undefined) {
+      const snapshot = batch.snapshot
+      this.#prepare(APPEND_SQL.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, JSON.stringify(snapshot.state))
+    }
+    if (command !== undefined) {
+      this.#prepare(APPEND_SQL.insertCommand).run(
+        batch.ticketId,
+        command.commandId,
+        canonicalTime(command.recordedAt),
+        JSON.stringify(command.result),
+      )
+    }
+  }
+
+  /** Opens the database on first use (again after a failed open); refuses every call after `close()`. */
+  #database(): Promise<SqliteDatabase> {
+    if (this.#closed) return Promise.reject(new Error('This SQLite ticket store is closed.'))
+    this.#opening ??= this.open().then(
+      (database) => {
+        this.#connection = database
+        return database
+      },
+      (error: unknown) => {
+        this.#opening = undefined
+        throw error
+      },
+    )
+    return this.#opening
+  }
+
+  /** Prepares each SQL text once per store. Only called after {@link #database} resolved. */
+  #prepare(sql: string): SqliteStatement {
+    let statement = this.#statements.get(sql)
+    if (statement === undefined) {
+      if (this.#connection === undefined) throw new Error('This SQLite ticket store is not open.')
+      statement = this.#connection.prepare(sql)
+      this.#statements.set(sql, statement)
+    }
+    return statement
+  }
+}
+
+/** Wraps `fn` in a `BEGIN IMMEDIATE` transaction, or a plain one when the driver has no such variant. */
+function immediate<Args extends unknown[]>(database: SqliteDatabase, fn: (...args: Args) => void): (...args: Args) => void {
+  const transaction = database.transaction(fn)
+  return transaction.immediate ?? transaction
+}
+
+function toEvent(row: StreamRow, ticketId: string, workspaceId: string): TicketEvent {
+  return {
+    id: row.id,
+    ticketId,
+    workspaceId,
+    version: row.version,
+    occurredAt: row.occurred_at,
+    type: row.type,
+    payload: JSON.parse(row.payload),
+    meta: JSON.parse(row.meta),
+  } as TicketEvent
+}
+
+/**
+ * Rewrites an ISO time as `Date.prototype.toISOString()` does, the form every stored
+ * time has, so that comparing the strings compares the instants (`…T10:00:00Z` and
+ * `…T12:00:00+02:00` are the same moment).
+ */
+function canonicalTime(iso: string): string {
+  const time = Date.parse(iso)
+  return Number.isNaN(time) ? iso : new Date(time).toISOString()
+}
+
+/** Escapes LIKE's wildcards and the escape character itself, so the text matches literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`)
+}

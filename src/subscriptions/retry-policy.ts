@@ -1,0 +1,57 @@
+import * as z from 'zod'
+
+/**
+ * How a subscription retries a failing handler (and a failing read or checkpoint save):
+ * exponential backoff, capped, with jitter so many subscribers do not retry in step.
+ */
+export interface SubscriptionRetryOptions {
+  /** Attempts per batch, the first included (default 10); `Infinity` never gives up. */
+  readonly maxAttempts?: number
+  /** The delay after the first failure, in ms (default 100). */
+  readonly initialDelayMs?: number
+  /** The longest delay, in ms (default 30 000). */
+  readonly maxDelayMs?: number
+  /** What each further failure multiplies the delay by (default 2). */
+  readonly factor?: number
+  /** The share of each delay that is randomised away, 0..1 (default 0.5: between half and all of it). */
+  readonly jitter?: number
+}
+
+/** The retry options with every default filled in. */
+export type RetryPolicy = Required<SubscriptionRetryOptions>
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: 10,
+  initialDelayMs: 100,
+  maxDelayMs: 30_000,
+  factor: 2,
+  jitter: 0.5,
+})
+
+/** The zod schema of {@link SubscriptionRetryOptions}. */
+export const retryOptionsSchema = z.strictObject({
+  maxAttempts: z
+    .number()
+    .min(1)
+    .refine((value) => Number.isInteger(value) || value === Number.POSITIVE_INFINITY, { error: 'Expected a whole number or Infinity' })
+    .optional(),
+  initialDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+  maxDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+  factor: z.number().min(1).max(100).optional(),
+  jitter: z.number().min(0).max(1).optional(),
+})
+
+/** Fills in the defaults of {@link SubscriptionRetryOptions}. */
+export function toRetryPolicy(options: SubscriptionRetryOptions = {}): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) }
+}
+
+/**
+ * The delay before the next attempt after `failures` consecutive failures (1-based):
+ * `min(maxDelayMs, initialDelayMs × factor^(failures − 1))`, less a random share of up
+ * to `jitter` of it.
+ */
+export function retryDelay(policy: RetryPolicy, failures: number, random: () => number = Math.random): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** Math.max(0, failures - 1))
+  return Math.round(exponential * (1 - policy.jitter * random()))
+}

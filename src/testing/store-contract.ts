@@ -1,0 +1,143 @@
+/**
+ * The store conformance suite: one set of tests every {@link TicketStore} must pass.
+ *
+ * @module
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as z from 'zod'
+import { parseWith } from '../core/commands/parse-command.js'
+import type { TicketStore } from '../store/ticket-store.js'
+import { defineAppendTests } from './store-contract/append-tests.js'
+import { type ContractContext, openContractContext } from './store-contract/contract-context.js'
+import type { DefineContractTest } from './store-contract/contract-test.js'
+import { defineEventsQueryTests } from './store-contract/events-query-tests.js'
+import { defineGlobalOrderTests } from './store-contract/global-order-tests.js'
+import { defineIdempotencyTests } from './store-contract/idempotency-tests.js'
+import { defineListTests } from './store-contract/list-tests.js'
+import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from './store-contract/skip-list.js'
+import { defineSnapshotTests } from './store-contract/snapshot-tests.js'
+import { defineStoreBasicsTests } from './store-contract/store-basics-tests.js'
+import { defineValidationTests } from './store-contract/validation-tests.js'
+import { defineWorkspaceTests } from './store-contract/workspace-tests.js'
+
+/** Options of {@link describeStoreContract}. */
+export interface StoreContractOptions {
+  /**
+   * Tests to skip: test title → the reason, shown in the skipped test's title. A title
+   * that names no test of the suite, or an entry without a reason, fails the suite, so
+   * a skip list cannot rot when tests are renamed.
+   */
+  readonly skip?: Readonly<Record<string, string>>
+}
+
+/** Makes a fresh, empty store that shares nothing with the stores made before it. */
+export type StoreFactory = () => TicketStore | Promise<TicketStore>
+
+const argumentsSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  makeStore: z.custom<StoreFactory>((value) => typeof value === 'function', { error: 'Expected a function that makes a store' }),
+  options: z.strictObject({ skip: z.record(z.string(), z.string()).optional() }).optional(),
+})
+
+/**
+ * Registers the store conformance suite with vitest: call it from a test file of your
+ * own to prove that a {@link TicketStore} keeps every guarantee of the storage contract.
+ *
+ * The suite drives the store through `createTicketService` and, where a guarantee is
+ * about the store itself, calls it directly. It checks that:
+ * - `append` is atomic per batch with an expected version: a stale version (or one past
+ *   the stream's end) is `CONCURRENCY` and writes nothing (events, projection, snapshot,
+ *   command record);
+ * - versions are contiguous per ticket and `load` equals `replay` of the stored events;
+ * - there is one global order: paging `events({ afterId, limit })` sees every event
+ *   exactly once, in order, also per workspace and while others append;
+ * - `events()` filters by `type`, `occurredAfter` (strictly after), `afterId` and
+ *   `workspaceId`, with `limit` 0..1000 (default 25) reported in the answer;
+ * - a repeated `meta.commandId` returns the first result and appends nothing, also when
+ *   two calls race, and runs again once the dedupe window has passed;
+ * - `list()` answers from the projection written with the append, with every filter
+ *   (search is a literal, case-insensitive substring), newest `createdAt` first, paged;
+ * - a workspace never sees another workspace's tickets or events;
+ * - snapshots are kept and read back with only the tail, and only under their schema
+ *   version (when `capabilities.supportsSnapshots` is `false`, the whole stream instead);
+ * - bad input is `VALIDATION` with issue paths and changes nothing;
+ * - `migrate()` is idempotent.
+ *
+ * Every test gets its own store from `makeStore` — which must return an empty store
+ * that shares nothing with earlier ones (a new database file, schema or in-memory
+ * database) — and closes it afterwards. The suite keeps its own clock and id source,
+ * so the times it checks are exact. Expect a few seconds per store.
+ *
+ * Needs `vitest` in your dev dependencies.
+ *
+ * @param name - the store's name, used in the suite's title
+ * @param makeStore - makes a fresh, empty store for each test
+ * @param options - `skip`: test title → reason, for guarantees your store cannot keep yet
+ * @throws {TicketError} `VALIDATION` when the arguments are malformed
+ *
+ * @example
+ * ```ts
+ * // test/my-store.test.ts
+ * import { describeStoreContract } from 'ticket-events/testing'
+ * import { myStore } from '../src/my-store.js'
+ *
+ * describeStoreContract('my-store', () => myStore({ database: `test_${crypto.randomUUID()}` }), {
+ *   skip: {
+ *     'after the dedupe window a repeated commandId runs again':
+ *       'command records never expire yet: a late repeat is refused with CONCURRENCY (issue #12)',
+ *   },
+ * })
+ * ```
+ */
+export function describeStoreContract(name: string, makeStore: StoreFactory, options?: StoreContractOptions): void {
+  parseWith(argumentsSchema, { name, makeStore, options }, 'describeStoreContract arguments')
+  const skip = options?.skip ?? {}
+  const titles = new Set<string>()
+
+  describe(`store contract: ${name}`, () => {
+    let current: ContractContext | undefined
+
+    const test: DefineContractTest = (title, body) => {
+      if (titles.has(title))
+        throw new Error(`Two conformance tests share the title ${JSON.stringify(title)}; skip lists need unique titles.`)
+      titles.add(title)
+      const reason = skip[title]
+      if (hasReason(reason)) {
+        it.skip(skippedTitle(title, reason), () => {})
+        return
+      }
+      it(title, async () => {
+        if (current === undefined) throw new Error('The conformance suite has no store: makeStore() failed in beforeEach.')
+        await body(current)
+      })
+    }
+
+    // The tests share one `current` world, so they must not run concurrently even when
+    // the caller's config says `sequence.concurrent`.
+    describe.sequential('guarantees', () => {
+      beforeEach(async () => {
+        current = await openContractContext(makeStore)
+      })
+      afterEach(async () => {
+        const finished = current
+        current = undefined
+        await finished?.store.close()
+      })
+
+      describe('the store itself', () => defineStoreBasicsTests(test))
+      describe('appends', () => defineAppendTests(test))
+      describe('one global order', () => defineGlobalOrderTests(test))
+      describe('the events query', () => defineEventsQueryTests(test))
+      describe('idempotency', () => defineIdempotencyTests(test))
+      describe('the ticket list', () => defineListTests(test))
+      describe('workspaces', () => defineWorkspaceTests(test))
+      describe('snapshots', () => defineSnapshotTests(test))
+      describe('bad input', () => defineValidationTests(test))
+    })
+
+    it(SKIP_LIST_CHECK_TITLE, () => {
+      const problems = skipListProblems(skip, titles)
+      expect(problems, `Fix the skip list of describeStoreContract(${JSON.stringify(name)}):\n${problems.join('\n')}`).toEqual([])
+    })
+  })
+}

@@ -1,0 +1,68 @@
+/**
+ * `ticket-events/webhooks`: seed 002 webhook payloads with size-capped truncation,
+ * Standard Webhooks signing and verification, and an idempotent consumer with memory,
+ * SQLite and PostgreSQL stores for processed event ids.
+ *
+ * Runtime-neutral: Web APIs only (`TextEncoder`, `crypto.subtle`, `atob` / `btoa`), no
+ * Node built-ins; the SQL stores take structural database objects, not driver imports.
+ *
+ * @example
+ * ```ts
+ * import { toWebhook, signWebhook, verifyWebhook, createIdempotentConsumer, memoryDedupeStore } from 'ticket-events/webhooks'
+ *
+ * // Sender
+ * const body = JSON.stringify(toWebhook(event, { ticket, previousTicket }))
+ * const headers = await signWebhook({ id: event.id, body, secret })
+ *
+ * // Receiver
+ * await verifyWebhook({ headers: request.headers, body: rawBody, secret })
+ * const consumer = createIdempotentConsumer({ store: memoryDedupeStore(), handler })
+ * await consumer.consume(JSON.parse(rawBody))
+ * ```
+ *
+ * @module
+ */
+
+export type { ClaimOutcome, DedupeClaim, DedupeStore } from './consumer/dedupe-store.js'
+export {
+  type ConsumeResult,
+  createIdempotentConsumer,
+  type IdempotentConsumer,
+  type IdempotentConsumerOptions,
+  MAX_DEDUPE_WINDOW_MS,
+  MIN_DEDUPE_WINDOW_MS,
+  type WebhookDelivery,
+} from './consumer/idempotent-consumer.js'
+export { memoryDedupeStore } from './consumer/memory-dedupe-store.js'
+export { type PostgresDedupeStoreOptions, type PostgresQueryable, postgresDedupeStore } from './consumer/postgres-dedupe-store.js'
+export { DEFAULT_DEDUPE_TABLE } from './consumer/sql-identifier.js'
+export {
+  type SqliteDatabaseLike,
+  type SqliteDedupeStoreOptions,
+  type SqliteStatementLike,
+  sqliteDedupeStore,
+} from './consumer/sqlite-dedupe-store.js'
+export { TRUNCATION_MARKER, type TruncatedField } from './payload/fit-to-size.js'
+export { jsonByteLength } from './payload/json-byte-length.js'
+export {
+  DEFAULT_MAX_WEBHOOK_BYTES,
+  type ToWebhookOptions,
+  toWebhook,
+  type WebhookContext,
+  type WebhookTruncation,
+} from './payload/to-webhook.js'
+export type { ChangeEventType, WebhookBody, WebhookPayload } from './payload/webhook-payload.js'
+export { type SignWebhookInput, signWebhook, type WebhookHeaders } from './signing/sign-webhook.js'
+export type { WebhookBodyBytes } from './signing/signed-content.js'
+export {
+  type VerifiedWebhook,
+  type VerifyWebhookInput,
+  verifyWebhook,
+  type WebhookRequestHeaders,
+} from './signing/verify-webhook.js'
+export { generateWebhookSecret, type WebhookSecret, type WebhookSecrets } from './signing/webhook-secret.js'
+export {
+  isWebhookVerificationError,
+  WebhookVerificationError,
+  type WebhookVerificationReason,
+} from './signing/webhook-verification-error.js'
