@@ -2,7 +2,7 @@ export { parseCommand, parseWith, toTicketIssues } from './commands/parse-comman
 export * from './commands/schemas.js'
 export { type DerivedDraft, deriveChangeEvents } from './derive/derive-change-events.js'
 export { isTicketError, TicketError, type TicketErrorCode, type TicketErrorOptions, type TicketIssue } from './errors/ticket-error.js'
-export { createIdFactory, type HandleContext, uuidFromUlid } from './ids/ids.js'
+export { createIdFactory, type HandleContext, type IdFactoryOptions, uuidFromUlid } from './ids/ids.js'
 export type * from './model/audit.js'
 export * from './model/event.js'
 export type { JsonValue } from './model/json.js'

@@ -1,0 +1,64 @@
+import { describe, expectTypeOf, it } from 'vitest'
+import {
+  type Audit,
+  type Command,
+  type CommandOf,
+  createTicketService,
+  evolve,
+  type HandleContext,
+  type HandleResult,
+  handle,
+  isTicketError,
+  replay,
+  type Ticket,
+  type TicketError,
+  type TicketErrorCode,
+  type TicketEvent,
+  type TicketService,
+} from '../../src/index.js'
+
+describe('the public API types', () => {
+  it('types handle, evolve and replay as in the spec', () => {
+    expectTypeOf(handle).parameter(0).toEqualTypeOf<Ticket | null>()
+    expectTypeOf(handle).parameter(1).toEqualTypeOf<unknown>()
+    expectTypeOf(handle).parameter(2).toEqualTypeOf<HandleContext | undefined>()
+    expectTypeOf<HandleContext>().toEqualTypeOf<{ readonly now?: () => Date; readonly newId?: () => string }>()
+    expectTypeOf(handle).returns.toEqualTypeOf<HandleResult>()
+    expectTypeOf<HandleResult['state']>().toEqualTypeOf<Ticket>()
+    expectTypeOf<HandleResult['events']>().toEqualTypeOf<readonly TicketEvent[]>()
+    expectTypeOf<HandleResult['audit']>().toEqualTypeOf<Audit | null>()
+    expectTypeOf(evolve).returns.toEqualTypeOf<Ticket | null>()
+    expectTypeOf(replay).parameters.toEqualTypeOf<[Iterable<TicketEvent>, (Ticket | null)?]>()
+  })
+
+  it('narrows an event payload by its type', () => {
+    const event = {} as TicketEvent
+    if (event.type === 'ticket:assigned') expectTypeOf(event.payload).toEqualTypeOf<{ readonly from: string | null; readonly to: string | null }>()
+    if (event.type === 'ticket:tag:updated') expectTypeOf(event.payload.added).toEqualTypeOf<readonly string[]>()
+  })
+
+  it('infers command types from the zod schemas', () => {
+    expectTypeOf<CommandOf<'takeover'>>().toHaveProperty('assigneeId').toEqualTypeOf<string>()
+    expectTypeOf<CommandOf<'assign'>['assigneeId']>().toEqualTypeOf<string | null>()
+    expectTypeOf<Command['type']>().toExtend<string>()
+    expectTypeOf<'create'>().toExtend<Command['type']>()
+  })
+
+  it('narrows unknown errors with isTicketError', () => {
+    const error: unknown = new Error()
+    if (isTicketError(error)) expectTypeOf(error.code).toEqualTypeOf<TicketErrorCode>()
+    expectTypeOf<TicketError['issues'][number]['path']>().toEqualTypeOf<readonly (string | number)[]>()
+  })
+
+  it('makes states read-only', () => {
+    expectTypeOf<Ticket['tags']>().toEqualTypeOf<readonly string[]>()
+    // @ts-expect-error — a state is not writable
+    ;({} as Ticket).status = 'ongoing'
+  })
+
+  it('types the service', () => {
+    expectTypeOf(createTicketService).returns.toEqualTypeOf<TicketService>()
+    expectTypeOf<TicketService['execute']>().returns.resolves.toEqualTypeOf<HandleResult>()
+    expectTypeOf<TicketService['load']>().returns.resolves.toEqualTypeOf<Ticket | null>()
+  })
+})
