@@ -6,6 +6,7 @@ import { benchCore } from './core.js'
 import { benchPostgres } from './postgres.js'
 import { type BenchSection, formatRows } from './report.js'
 import { benchMemoryService } from './service-memory.js'
+import { benchSize } from './size.js'
 import { benchSqlite } from './sqlite.js'
 
 const sections: Record<string, BenchSection> = {
@@ -13,6 +14,7 @@ const sections: Record<string, BenchSection> = {
   'service-memory': benchMemoryService,
   sqlite: benchSqlite,
   postgres: benchPostgres,
+  size: benchSize,
 }
 
 const wanted = process.argv.slice(2)

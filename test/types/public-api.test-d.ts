@@ -33,7 +33,8 @@ describe('the public API types', () => {
 
   it('narrows an event payload by its type', () => {
     const event = {} as TicketEvent
-    if (event.type === 'ticket:assigned') expectTypeOf(event.payload).toEqualTypeOf<{ readonly from: string | null; readonly to: string | null }>()
+    if (event.type === 'ticket:assigned')
+      expectTypeOf(event.payload).toEqualTypeOf<{ readonly from: string | null; readonly to: string | null }>()
     if (event.type === 'ticket:tag:updated') expectTypeOf(event.payload.added).toEqualTypeOf<readonly string[]>()
   })
 
@@ -53,7 +54,7 @@ describe('the public API types', () => {
   it('makes states read-only', () => {
     expectTypeOf<Ticket['tags']>().toEqualTypeOf<readonly string[]>()
     // @ts-expect-error — a state is not writable
-    ;({} as Ticket).status = 'ongoing'
+    ;(({}) as Ticket).status = 'ongoing'
   })
 
   it('types the service', () => {
