@@ -100,10 +100,14 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
 
-/** The statements that make sure the schema and the migrations table exist. */
+/**
+ * The statements that make sure the schema and the migrations table exist. The schema is
+ * created only when missing (`CREATE SCHEMA IF NOT EXISTS` would still need the CREATE
+ * privilege on the database, which a role using an existing schema may lack).
+ */
 export function bootstrapStatements(schema: string): readonly string[] {
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `DO $$ BEGIN IF to_regnamespace('${schema.replaceAll("'", "''")}') IS NULL THEN CREATE SCHEMA ${schema}; END IF; END $$`,
     `CREATE TABLE IF NOT EXISTS ${schema}.ticket_schema_migrations (
       version integer PRIMARY KEY,
       description text NOT NULL,

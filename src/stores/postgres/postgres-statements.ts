@@ -18,16 +18,17 @@ export function postgresStatements(s: string) {
   const projectionColumns =
     'ticket_id, workspace_id, chat_id, status, assignee_id, tag_ids, summary_lower, archived, deleted, created_at, updated_at, version, state'
   return {
-    // One round trip: the snapshot (if any) and the events after it as one JSON array, fed
-    // in version order by the (ticket_id, version) index (the store re-checks the order:
-    // an aggregate's own ORDER BY would sort 100,000 wide rows on PostgreSQL 15).
-    loadStream: `SELECT snapshot.state AS snapshot, (
-        SELECT json_agg(tail.event) FROM (
-          SELECT e.event FROM ${s}.ticket_events e
-          WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) ORDER BY e.version
-        ) AS tail
-      ) AS events
-      FROM (SELECT 1) AS one LEFT JOIN ${s}.ticket_snapshots AS snapshot ON snapshot.ticket_id = $1 AND snapshot.schema_version = $2`,
+    // One round trip: a row per event after the snapshot (in version order, from the
+    // (ticket_id, version) index; the store re-checks the order), and the snapshot sent on
+    // just one of the rows. Rows, not one aggregated JSON value: a 100,000-event tail
+    // parses twice as fast row by row.
+    loadStream: `SELECT CASE WHEN row_number() OVER () = 1 THEN snapshot.state END AS snapshot, tail.event
+      FROM (SELECT 1) AS one
+      LEFT JOIN ${s}.ticket_snapshots AS snapshot ON snapshot.ticket_id = $1 AND snapshot.schema_version = $2
+      LEFT JOIN LATERAL (
+        SELECT e.event FROM ${s}.ticket_events AS e
+        WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) ORDER BY e.version
+      ) AS tail ON true`,
     currentVersion: `SELECT version FROM ${s}.ticket_projections WHERE ticket_id = $1`,
     insertProjection: `INSERT INTO ${s}.ticket_projections (${projectionColumns})
       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10, $11, $12, $13)

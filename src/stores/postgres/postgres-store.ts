@@ -111,9 +111,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
     async loadStream(ticketId, { snapshotSchemaVersion }) {
       if (!UUID.test(ticketId)) return null
-      const found = row((await run(sql.loadStream, [ticketId, snapshotSchemaVersion]))[0])
-      const snapshot = found['snapshot'] === null || found['snapshot'] === undefined ? null : json<Ticket>(found['snapshot'])
-      const events = found['events'] === null || found['events'] === undefined ? [] : json<TicketEvent[]>(found['events'])
+      let snapshot: Ticket | null = null
+      const events: TicketEvent[] = []
+      for (const found of await run(sql.loadStream, [ticketId, snapshotSchemaVersion])) {
+        const { snapshot: state, event } = row(found)
+        if (state !== null && state !== undefined) snapshot = json<Ticket>(state)
+        if (event !== null && event !== undefined) events.push(json<TicketEvent>(event))
+      }
       if (snapshot === null && events.length === 0) return null
       if (!inVersionOrder(events)) events.sort((left, right) => left.version - right.version)
       const stream: StoredStream = { snapshot, events }
