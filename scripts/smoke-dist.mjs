@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 
-const entries = ['ticket-events', 'ticket-events/memory', 'ticket-events/sqlite', 'ticket-events/postgres', 'ticket-events/webhooks', 'ticket-events/http', 'ticket-events/testing']
+const entries = [
+  'ticket-events',
+  'ticket-events/memory',
+  'ticket-events/sqlite',
+  'ticket-events/postgres',
+  'ticket-events/webhooks',
+  'ticket-events/http',
+  'ticket-events/testing',
+]
 const require = createRequire(import.meta.url)
 for (const entry of entries) {
   const esm = await import(entry)
@@ -14,7 +22,13 @@ for (const entry of entries) {
   }
   const cjs = require(entry)
   assert.ok(Object.keys(esm).length > 0, `${entry} (ESM) exports nothing`)
-  assert.deepEqual(Object.keys(cjs).sort(), Object.keys(esm).filter((key) => key !== 'default').sort(), `${entry}: ESM and CJS exports differ`)
+  assert.deepEqual(
+    Object.keys(cjs).sort(),
+    Object.keys(esm)
+      .filter((key) => key !== 'default')
+      .sort(),
+    `${entry}: ESM and CJS exports differ`,
+  )
 }
 
 const { createTicketService, isTicketError } = await import('ticket-events')
@@ -24,10 +38,23 @@ const tickets = createTicketService({ store: memoryStore() })
 const ticketId = crypto.randomUUID()
 const workspaceId = crypto.randomUUID()
 const agent = crypto.randomUUID()
-await tickets.execute(ticketId, { type: 'create', workspaceId, chatId: crypto.randomUUID(), ticketingTeamId: null, assigneeId: null, status: 'pending' })
+await tickets.execute(ticketId, {
+  type: 'create',
+  workspaceId,
+  chatId: crypto.randomUUID(),
+  ticketingTeamId: null,
+  assigneeId: null,
+  status: 'pending',
+})
 const { events } = await tickets.execute(ticketId, { type: 'takeover', assigneeId: agent })
-assert.deepEqual(events.map((event) => event.type), ['ticket:updated', 'ticket:status:changed', 'ticket:assigned'])
-await assert.rejects(tickets.execute(ticketId, { type: 'takeover', assigneeId: agent }), (error) => isTicketError(error) && error.code === 'INVALID_TRANSITION')
+assert.deepEqual(
+  events.map((event) => event.type),
+  ['ticket:updated', 'ticket:status:changed', 'ticket:assigned'],
+)
+await assert.rejects(
+  tickets.execute(ticketId, { type: 'takeover', assigneeId: agent }),
+  (error) => isTicketError(error) && error.code === 'INVALID_TRANSITION',
+)
 
 const handler = createTicketHandler({ service: tickets, authenticate: (key) => (key === 'secret' ? { workspaceId } : null) })
 const response = await handler(new Request(`http://localhost/api/v1/tickets/${ticketId}/details`, { headers: { authorization: 'secret' } }))

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-import * as z from 'zod'
+import * as z from 'zod/mini'
+import { safeParseWithMessages } from '../core/commands/parse-command.js'
 import { actorSchema } from '../core/commands/schemas.js'
 import type { Actor } from '../core/model/event.js'
 import type { TicketService } from '../service/ticket-service.js'
@@ -50,21 +51,18 @@ export type TicketHandler = (request: Request) => Promise<Response>
 
 const optionsSchema = z.object({
   service: z.custom<TicketService>(
-    (value) => typeof value === 'object' && value !== null && typeof (value as TicketService).execute === 'function',
+    (value: unknown) => typeof value === 'object' && value !== null && typeof (value as TicketService).execute === 'function',
     { error: 'Expected a ticket service' },
   ),
-  authenticate: z.custom<Authenticate>((value) => typeof value === 'function', { error: 'Expected a function' }),
-  resolveDetails: z.custom<ResolveDetails>((value) => typeof value === 'function', { error: 'Expected a function' }).optional(),
-  maxBodyBytes: z.number().int().positive().optional(),
-  basePath: z
-    .string()
-    .regex(/^(\/[^/?#]+)*\/?$/, { error: 'Expected a path like /tickets' })
-    .optional(),
-  onError: z.custom<(error: unknown, request: Request) => void>((value) => typeof value === 'function').optional(),
+  authenticate: z.custom<Authenticate>((value: unknown) => typeof value === 'function', { error: 'Expected a function' }),
+  resolveDetails: z.optional(z.custom<ResolveDetails>((value: unknown) => typeof value === 'function', { error: 'Expected a function' })),
+  maxBodyBytes: z.optional(z.int().check(z.positive())),
+  basePath: z.optional(z.string().check(z.regex(/^(\/[^/?#]+)*\/?$/, { error: 'Expected a path like /tickets' }))),
+  onError: z.optional(z.custom<(error: unknown, request: Request) => void>((value: unknown) => typeof value === 'function')),
 })
 
-const authenticationSchema = z.object({ workspaceId: z.uuid(), actor: actorSchema.optional() })
-const idempotencyKeySchema = z.object({ 'idempotency-key': z.string().min(1).max(255).optional() })
+const authenticationSchema = z.object({ workspaceId: z.uuid(), actor: z.optional(actorSchema) })
+const idempotencyKeySchema = z.object({ 'idempotency-key': z.optional(z.string().check(z.minLength(1), z.maxLength(255))) })
 
 const routes: readonly Route<RouteContext>[] = [...ticketCommandRoutes, ...ticketDetailsRoutes, ...systemEventsRoutes]
 
@@ -162,7 +160,7 @@ async function authenticateRequest(authenticate: Authenticate, request: Request)
   if (authorization === null || authorization.trim() === '') throw unauthorized('Send your API key in the Authorization header.')
   const result = await authenticate(authorization, request)
   if (result === null) throw unauthorized('The API key in the Authorization header is not valid.')
-  const parsed = authenticationSchema.safeParse(result)
+  const parsed = safeParseWithMessages(authenticationSchema, result)
   if (!parsed.success) {
     // The authenticator is server code: a bad answer is a bug on our side, not the caller's.
     throw new Error(`authenticate() returned an invalid result: ${parsed.error.message}`)

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import {
   assignCommandSchema,
   completeCommandSchema,
@@ -17,24 +17,32 @@ import { MAX_EVENTS_LIMIT, MAX_FILTER_IDS, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH } fr
 const routeSupplied = { type: true, meta: true } as const
 
 /** `POST /api/v1/tickets`: the seed's fields plus the core `create` command's optional ones. */
-export const createTicketBodySchema = createCommandSchema.omit({ ...routeSupplied, workspaceId: true })
+export const createTicketBodySchema = z.omit(createCommandSchema, { ...routeSupplied, workspaceId: true })
 /** `PATCH /api/v1/tickets/{id}/takeover` */
-export const takeoverBodySchema = takeoverCommandSchema.omit(routeSupplied)
+export const takeoverBodySchema = z.omit(takeoverCommandSchema, routeSupplied)
 /** `PATCH /api/v1/tickets/{id}/assignee` (`assigneeId: null` unassigns, beyond the seed). */
-export const assignBodySchema = assignCommandSchema.omit(routeSupplied)
+export const assignBodySchema = z.omit(assignCommandSchema, routeSupplied)
 /** `PATCH /api/v1/tickets/{id}/complete` */
-export const completeBodySchema = completeCommandSchema.omit(routeSupplied)
+export const completeBodySchema = z.omit(completeCommandSchema, routeSupplied)
 /** `POST /api/v1/tickets/{ticketId}/tags` */
-export const tagBodySchema = tagCommandSchema.omit(routeSupplied)
+export const tagBodySchema = z.omit(tagCommandSchema, routeSupplied)
 
 /** A path parameter that names a ticket or a tag. */
 export const pathIdSchema = uuidSchema
 
-const positiveInteger = (max: number) =>
-  z.string().regex(/^\d+$/, { error: 'Expected a whole number' }).transform(Number).pipe(z.number().int().min(1).max(max))
+/** A query parameter holding a whole number (digits only), turned into a number and checked against `min..max`. */
+const wholeNumberParam = (min: number, max: number) =>
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d+$/, { error: 'Expected a whole number' })), z.transform(Number)),
+    z.int().check(z.minimum(min), z.maximum(max)),
+  )
+const positiveInteger = (max: number) => wholeNumberParam(1, max)
 
-const booleanParam = z.enum(['true', 'false'], { error: 'Expected true or false' }).transform((value) => value === 'true')
-const idList = z.array(uuidSchema).max(MAX_FILTER_IDS)
+const booleanParam = z.pipe(
+  z.enum(['true', 'false'], { error: 'Expected true or false' }),
+  z.transform((value: 'true' | 'false') => value === 'true'),
+)
+const idList = z.array(uuidSchema).check(z.maxLength(MAX_FILTER_IDS))
 
 /** List parameters of `GET /api/v1/tickets/details`: always arrays (see `searchParamsToObject`). */
 export const LIST_QUERY_ARRAY_KEYS: ReadonlySet<string> = new Set([
@@ -50,16 +58,16 @@ export const LIST_QUERY_ARRAY_KEYS: ReadonlySet<string> = new Set([
  * seed marks it required): leaving it out lists every status.
  */
 export const listTicketsQuerySchema = z.strictObject({
-  status: z.enum(TICKET_STATUSES).optional(),
-  assigneeIds: idList.optional(),
-  chatIds: idList.optional(),
-  tagIds: idList.optional(),
-  responderIds: idList.optional(),
-  responderVersionIds: idList.optional(),
-  search: z.string().max(MAX_SEARCH_LENGTH).optional(),
-  includeRemoved: booleanParam.optional(),
-  pageNumber: positiveInteger(1_000_000).optional(),
-  pageSize: positiveInteger(MAX_PAGE_SIZE).optional(),
+  status: z.optional(z.enum(TICKET_STATUSES)),
+  assigneeIds: z.optional(idList),
+  chatIds: z.optional(idList),
+  tagIds: z.optional(idList),
+  responderIds: z.optional(idList),
+  responderVersionIds: z.optional(idList),
+  search: z.optional(z.string().check(z.maxLength(MAX_SEARCH_LENGTH))),
+  includeRemoved: z.optional(booleanParam),
+  pageNumber: z.optional(positiveInteger(1_000_000)),
+  pageSize: z.optional(positiveInteger(MAX_PAGE_SIZE)),
 })
 
 /**
@@ -67,13 +75,8 @@ export const listTicketsQuerySchema = z.strictObject({
  * (the seed's `<uuid>` format note contradicts its own ULID event ids).
  */
 export const eventsQuerySchema = z.strictObject({
-  after_id: ulidSchema.optional(),
-  occurred_after: z.iso.datetime({ offset: true }).optional(),
-  type: z.string().min(1).max(255).optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, { error: 'Expected a whole number' })
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(MAX_EVENTS_LIMIT))
-    .optional(),
+  after_id: z.optional(ulidSchema),
+  occurred_after: z.optional(z.iso.datetime({ offset: true })),
+  type: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  limit: z.optional(wholeNumberParam(0, MAX_EVENTS_LIMIT)),
 })

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import type { Actor, EventMeta } from '../core/model/event.js'
 import type { Ticket } from '../core/model/ticket.js'
 import type { TicketService } from '../service/ticket-service.js'

@@ -1,5 +1,5 @@
-import type * as z from 'zod'
-import { describeIssues, toTicketIssues } from '../core/commands/parse-command.js'
+import type * as z from 'zod/mini'
+import { describeIssues, safeParseWithMessages, toTicketIssues } from '../core/commands/parse-command.js'
 import { TicketError, type TicketIssue } from '../core/errors/ticket-error.js'
 
 /**
@@ -8,8 +8,8 @@ import { TicketError, type TicketIssue } from '../core/errors/ticket-error.js'
  * unknown key becomes one issue per key, at that key's path, so a client sees
  * `["colour"]` rather than a root-level list.
  */
-export function validateInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input)
+export function validateInput<S extends z.core.$ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = safeParseWithMessages(schema, input)
   if (result.success) return result.data
   const issues: TicketIssue[] = []
   for (const issue of result.error.issues) {

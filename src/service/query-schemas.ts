@@ -4,13 +4,10 @@
  *
  * @module
  */
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
 import type { AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
-
-// The core's id schemas are composed with zod's functions (`z.optional`, `z.pipe`) rather
-// than their methods, so this file works whichever zod flavour the core builds them with.
 
 /** The largest `limit` of an events page (seed 000). */
 export const MAX_EVENTS_LIMIT = 1000
@@ -44,28 +41,32 @@ export const eventsQuerySchema = z.strictObject({
       z.transform((id: string) => id.toUpperCase()),
     ),
   ),
-  occurredAfter: z.iso
-    .datetime({ offset: true, error: 'Expected an ISO-8601 date-time with a time zone' })
-    .transform((text) => new Date(text).toISOString())
-    .optional(),
-  type: z.string().min(1).max(255).optional(),
-  limit: z.number().int().min(0).max(MAX_EVENTS_LIMIT).default(DEFAULT_EVENTS_LIMIT),
+  occurredAfter: z.optional(
+    z.pipe(
+      z.iso.datetime({ offset: true, error: 'Expected an ISO-8601 date-time with a time zone' }),
+      z.transform((text: string) => new Date(text).toISOString()),
+    ),
+  ),
+  type: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  limit: z._default(z.int().check(z.minimum(0), z.maximum(MAX_EVENTS_LIMIT)), DEFAULT_EVENTS_LIMIT),
 })
 
 /**
  * One id filter of the list query: a UUID or a list of them (seed 001 accepts both),
  * always applied as a list; empty (the default) means no filter.
  */
-const idFilter = z
-  .union([
-    z.array(uuidSchema).max(MAX_FILTER_IDS),
-    z.pipe(
-      uuidSchema,
-      z.transform((id: string) => [id]),
-    ),
-  ])
-  .optional()
-  .transform((ids) => ids ?? [])
+const idFilter = z.pipe(
+  z.optional(
+    z.union([
+      z.array(uuidSchema).check(z.maxLength(MAX_FILTER_IDS)),
+      z.pipe(
+        uuidSchema,
+        z.transform((id: string) => [id]),
+      ),
+    ]),
+  ),
+  z.transform((ids: string[] | undefined) => ids ?? []),
+)
 
 /**
  * The seed 001 ticket list query. Strict: an unknown key is a validation error.
@@ -80,18 +81,17 @@ const idFilter = z
  */
 export const listQuerySchema = z.strictObject({
   workspaceId: uuidSchema,
-  status: z.enum(TICKET_STATUSES).optional(),
+  status: z.optional(z.enum(TICKET_STATUSES)),
   assigneeIds: idFilter,
   chatIds: idFilter,
   tagIds: idFilter,
-  search: z.string().max(MAX_SEARCH_LENGTH).optional(),
-  includeRemoved: z
-    .boolean()
-    .nullable()
-    .optional()
-    .transform((include) => include ?? false),
-  pageNumber: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  search: z.optional(z.string().check(z.maxLength(MAX_SEARCH_LENGTH))),
+  includeRemoved: z.pipe(
+    z.optional(z.nullable(z.boolean())),
+    z.transform((include: boolean | null | undefined) => include ?? false),
+  ),
+  pageNumber: z._default(z.int().check(z.minimum(1)), 1),
+  pageSize: z._default(z.int().check(z.minimum(1), z.maximum(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE),
 })
 
 /** The events query as a caller writes it. */

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 
 /**
  * How a subscription retries a failing handler (and a failing read or checkpoint save):
@@ -30,15 +30,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 
 /** The zod schema of {@link SubscriptionRetryOptions}. */
 export const retryOptionsSchema = z.strictObject({
-  maxAttempts: z
-    .number()
-    .min(1)
-    .refine((value) => Number.isInteger(value) || value === Number.POSITIVE_INFINITY, { error: 'Expected a whole number or Infinity' })
-    .optional(),
-  initialDelayMs: z.number().int().min(0).max(3_600_000).optional(),
-  maxDelayMs: z.number().int().min(0).max(3_600_000).optional(),
-  factor: z.number().min(1).max(100).optional(),
-  jitter: z.number().min(0).max(1).optional(),
+  maxAttempts: z.optional(
+    z.number().check(
+      z.minimum(1),
+      z.refine((value) => Number.isInteger(value) || value === Number.POSITIVE_INFINITY, { error: 'Expected a whole number or Infinity' }),
+    ),
+  ),
+  initialDelayMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
+  maxDelayMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
+  factor: z.optional(z.number().check(z.minimum(1), z.maximum(100))),
+  jitter: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
 })
 
 /** Fills in the defaults of {@link SubscriptionRetryOptions}. */

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../core/commands/parse-command.js'
 import { ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { isTicketError } from '../core/errors/ticket-error.js'
@@ -79,33 +79,33 @@ const isFunction = (value: unknown) => typeof value === 'function'
 
 const optionsSchema = z.object({
   service: z.custom<Pick<TicketService, 'events'>>(
-    (value) => typeof value === 'object' && value !== null && isFunction((value as TicketService).events),
+    (value: unknown) => typeof value === 'object' && value !== null && isFunction((value as TicketService).events),
     { error: 'Expected a ticket service' },
   ),
   handler: z.custom<(input: never, context: SubscriptionContext) => unknown>(isFunction, { error: 'Expected a function' }),
-  batch: z.boolean().optional(),
-  afterId: ulidSchema.optional(),
-  types: z.array(z.string().min(1).max(255)).min(1).max(100).optional(),
-  workspaceId: uuidSchema.optional(),
-  checkpoint: z
-    .custom<Checkpoint>(
-      (value) =>
+  batch: z.optional(z.boolean()),
+  afterId: z.optional(ulidSchema),
+  types: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(255))).check(z.minLength(1), z.maxLength(100))),
+  workspaceId: z.optional(uuidSchema),
+  checkpoint: z.optional(
+    z.custom<Checkpoint>(
+      (value: unknown) =>
         typeof value === 'object' && value !== null && isFunction((value as Checkpoint).load) && isFunction((value as Checkpoint).save),
       { error: 'Expected { load(), save(afterId) }' },
-    )
-    .optional(),
-  batchSize: z.number().int().min(1).max(MAX_EVENTS_LIMIT).optional(),
-  pollIntervalMs: z.number().int().min(0).max(86_400_000).optional(),
+    ),
+  ),
+  batchSize: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_EVENTS_LIMIT))),
+  pollIntervalMs: z.optional(z.int().check(z.minimum(0), z.maximum(86_400_000))),
   signal: z.custom<AbortSignal>(
-    (value) =>
+    (value: unknown) =>
       typeof value === 'object' &&
       value !== null &&
       typeof (value as AbortSignal).aborted === 'boolean' &&
       isFunction((value as AbortSignal).addEventListener),
     { error: 'Expected an AbortSignal' },
   ),
-  retry: retryOptionsSchema.optional(),
-  onError: z.custom<SubscribeCommonOptions['onError']>(isFunction, { error: 'Expected a function' }).optional(),
+  retry: z.optional(retryOptionsSchema),
+  onError: z.optional(z.custom<SubscribeCommonOptions['onError']>(isFunction, { error: 'Expected a function' })),
 })
 
 /** Marks a failure that retrying cannot fix. */

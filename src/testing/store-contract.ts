@@ -4,7 +4,7 @@
  * @module
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../core/commands/parse-command.js'
 import type { TicketStore } from '../store/ticket-store.js'
 import { defineAppendTests } from './store-contract/append-tests.js'
@@ -34,9 +34,9 @@ export interface StoreContractOptions {
 export type StoreFactory = () => TicketStore | Promise<TicketStore>
 
 const argumentsSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  makeStore: z.custom<StoreFactory>((value) => typeof value === 'function', { error: 'Expected a function that makes a store' }),
-  options: z.strictObject({ skip: z.record(z.string(), z.string()).optional() }).optional(),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  makeStore: z.custom<StoreFactory>((value: unknown) => typeof value === 'function', { error: 'Expected a function that makes a store' }),
+  options: z.optional(z.strictObject({ skip: z.optional(z.record(z.string(), z.string())) })),
 })
 
 /**

@@ -104,6 +104,15 @@ describe('400 Bad Request', () => {
     expect((await problemOf(repeated)).issues?.map((issue) => issue.path)).toEqual([['status']])
   })
 
+  it('explains in words what is wrong with a query parameter', async () => {
+    const response = await fixture.api('/api/v1/tickets/details?pageSize=500&status=open')
+    expect(response.status).toBe(400)
+    expect((await problemOf(response)).issues).toEqual([
+      { path: ['status'], message: 'Invalid option: expected one of "pending"|"ongoing"|"completed"', code: 'invalid_value' },
+      { path: ['pageSize'], message: 'Too big: expected number to be <=100', code: 'too_big' },
+    ])
+  })
+
   it('rejects a malformed Idempotency-Key', async () => {
     const response = await fixture.api('/api/v1/tickets', {
       method: 'POST',

@@ -146,6 +146,16 @@ describe('toWebhook validation', () => {
     expect(error.issues.map((issue) => issue.path)).toContainEqual(['event', 'type'])
   })
 
+  it('explains a malformed payload field of a known event type at its path', () => {
+    const event = { ...updated.event, payload: { changes: [{ field: 7 }] } } as unknown as TicketEvent
+    const error = rejection(() => toWebhook(event, { ticket: updated.step.after, previousTicket: updated.step.before }))
+    expect(error.issues).toContainEqual({
+      path: ['event', 'payload', 'changes', 0, 'field'],
+      message: 'Invalid input: expected string, received number',
+      code: 'custom',
+    })
+  })
+
   it('rejects input that is not an event at all', () => {
     const error = rejection(() => toWebhook(null as unknown as TicketEvent, { ticket: created.step.after }))
     expect(error.code).toBe('VALIDATION')

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { findJsonProblem, type JsonValue } from '../model/json.js'
 import { CIRCUMSTANCES, PRIORITIES, SENTIMENTS, SLA_METRICS, TICKET_STATUSES, TICKET_TYPES } from '../model/ticket.js'
 
@@ -14,11 +14,11 @@ export const ulidSchema = z.ulid({ error: 'Expected a ULID' })
 /** A custom field id: letters, digits, `_ . : -`, starting with a letter or digit. */
 export const fieldIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, { error: 'Expected a field id (letters, digits, _ . : -)' })
-const tokenSchema = z.string().min(1).max(255)
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, { error: 'Expected a field id (letters, digits, _ . : -)' }))
+const tokenSchema = z.string().check(z.minLength(1), z.maxLength(255))
 
 /** A JSON value with finite numbers, plain objects and no prototype-reaching keys. */
-export const jsonValueSchema = z.custom<JsonValue>((value) => findJsonProblem(value) === null, {
+export const jsonValueSchema = z.custom<JsonValue>((value: unknown) => findJsonProblem(value) === null, {
   error: (issue) => findJsonProblem(issue.input)?.message ?? 'Expected a JSON value',
 })
 
@@ -26,16 +26,16 @@ export const jsonValueSchema = z.custom<JsonValue>((value) => findJsonProblem(va
  * Rejects own `__proto__` / `constructor` / `prototype` keys before a record schema sees
  * them (zod's records silently drop `__proto__`, and we want a loud error instead).
  */
-function guardedRecord<V extends z.ZodType>(keySchema: z.ZodType<string>, valueSchema: V) {
-  return z
-    .unknown()
-    .superRefine((value, ctx) => {
+function guardedRecord<V extends z.ZodMiniType>(keySchema: z.ZodMiniType<string, string>, valueSchema: V) {
+  const guard = z.unknown().check(
+    z.superRefine((value, ctx) => {
       if (typeof value !== 'object' || value === null) return
       for (const key of ['__proto__', 'constructor', 'prototype']) {
-        if (Object.hasOwn(value, key)) ctx.addIssue({ code: 'custom', message: `Key "${key}" is not allowed`, path: [key] })
+        if (Object.hasOwn(value, key)) ctx.addIssue({ code: 'custom', message: `Key "${key}" is not allowed`, path: [key], input: value })
       }
-    })
-    .pipe(z.record(keySchema, valueSchema))
+    }),
+  )
+  return z.pipe(guard, z.record(keySchema, valueSchema))
 }
 
 export const actorSchema = z.strictObject({
@@ -43,117 +43,118 @@ export const actorSchema = z.strictObject({
   id: tokenSchema,
 })
 
-const jsonObjectSchema = guardedRecord(z.string().max(255), jsonValueSchema)
+const jsonObjectSchema = guardedRecord(z.string().check(z.maxLength(255)), jsonValueSchema)
 
 export const viaSchema = z.strictObject({
-  channel: z.string().min(1).max(64),
-  source: z
-    .strictObject({
-      from: jsonObjectSchema.optional(),
-      to: jsonObjectSchema.optional(),
-      rel: z.string().max(255).nullable().optional(),
-    })
-    .optional(),
+  channel: z.string().check(z.minLength(1), z.maxLength(64)),
+  source: z.optional(
+    z.strictObject({
+      from: z.optional(jsonObjectSchema),
+      to: z.optional(jsonObjectSchema),
+      rel: z.optional(z.nullable(z.string().check(z.maxLength(255)))),
+    }),
+  ),
 })
 
 /** Tracing and idempotency data any command may carry. */
 export const commandMetaSchema = z.strictObject({
   /** Idempotency key: a repeated id returns the first result (see the service). */
-  commandId: tokenSchema.optional(),
-  actor: actorSchema.optional(),
-  via: viaSchema.optional(),
-  correlationId: tokenSchema.optional(),
+  commandId: z.optional(tokenSchema),
+  actor: z.optional(actorSchema),
+  via: z.optional(viaSchema),
+  correlationId: z.optional(tokenSchema),
 })
 
-const meta = commandMetaSchema.optional()
+const meta = z.optional(commandMetaSchema)
 const status = z.enum(TICKET_STATUSES)
 const priority = z.enum(PRIORITIES)
 const ticketType = z.enum(TICKET_TYPES)
 const sentiment = z.enum(SENTIMENTS)
-const summary = z.string().max(MAX_SUMMARY_LENGTH)
-const body = z.string().min(1).max(MAX_BODY_LENGTH)
-const htmlBody = z.string().max(MAX_BODY_LENGTH)
-const customFields = guardedRecord(fieldIdSchema, jsonValueSchema.nullable())
+const summary = z.string().check(z.maxLength(MAX_SUMMARY_LENGTH))
+const body = z.string().check(z.minLength(1), z.maxLength(MAX_BODY_LENGTH))
+const htmlBody = z.string().check(z.maxLength(MAX_BODY_LENGTH))
+const customFields = guardedRecord(fieldIdSchema, z.nullable(jsonValueSchema))
 
 export const attachmentSchema = z.strictObject({
   id: tokenSchema,
-  fileName: z.string().min(1).max(255),
-  contentType: z.string().min(1).max(255),
-  size: z.number().int().nonnegative(),
+  fileName: z.string().check(z.minLength(1), z.maxLength(255)),
+  contentType: z.string().check(z.minLength(1), z.maxLength(255)),
+  size: z.int().check(z.nonnegative()),
   url: z.url(),
 })
 
 export const slaTargetSchema = z.strictObject({
-  minutes: z.number().int().positive().max(1_000_000),
+  minutes: z.int().check(z.positive(), z.maximum(1_000_000)),
   inBusinessHours: z.boolean(),
 })
 
 export const createCommandSchema = z.strictObject({
   type: z.literal('create'),
-  ticketId: uuidSchema.optional(),
+  ticketId: z.optional(uuidSchema),
   workspaceId: uuidSchema,
   chatId: uuidSchema,
-  ticketingTeamId: uuidSchema.nullable(),
-  assigneeId: uuidSchema.nullable(),
+  ticketingTeamId: z.nullable(uuidSchema),
+  assigneeId: z.nullable(uuidSchema),
   status,
-  circumstance: z.enum(CIRCUMSTANCES).optional(),
-  summary: summary.optional(),
-  priority: priority.optional(),
-  ticketType: ticketType.optional(),
-  sentiment: sentiment.optional(),
-  tags: z.array(uuidSchema).max(1000).optional(),
-  customFields: customFields.optional(),
+  circumstance: z.optional(z.enum(CIRCUMSTANCES)),
+  summary: z.optional(summary),
+  priority: z.optional(priority),
+  ticketType: z.optional(ticketType),
+  sentiment: z.optional(sentiment),
+  tags: z.optional(z.array(uuidSchema).check(z.maxLength(1000))),
+  customFields: z.optional(customFields),
   meta,
 })
 
-const onTicket = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape, meta })
+const onTicket = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), ...shape, meta })
 
 export const takeoverCommandSchema = onTicket('takeover', { assigneeId: uuidSchema })
-export const assignCommandSchema = onTicket('assign', { assigneeId: uuidSchema.nullable() })
+export const assignCommandSchema = onTicket('assign', { assigneeId: z.nullable(uuidSchema) })
 export const completeCommandSchema = onTicket('complete', { userId: uuidSchema })
 export const tagCommandSchema = onTicket('tag', { tagId: uuidSchema })
 export const untagCommandSchema = onTicket('untag', { tagId: uuidSchema })
 export const updateCommandSchema = onTicket('update', {
-  priority: priority.nullable().optional(),
-  ticketType: ticketType.nullable().optional(),
-  sentiment: sentiment.nullable().optional(),
-  summary: summary.nullable().optional(),
-  status: status.optional(),
-  customFields: customFields.optional(),
+  priority: z.optional(z.nullable(priority)),
+  ticketType: z.optional(z.nullable(ticketType)),
+  sentiment: z.optional(z.nullable(sentiment)),
+  summary: z.optional(z.nullable(summary)),
+  status: z.optional(status),
+  customFields: z.optional(customFields),
 })
-export const escalateCommandSchema = onTicket('escalate', { reason: z.string().min(1).max(1000).optional() })
+export const escalateCommandSchema = onTicket('escalate', { reason: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))) })
 export const migrateCommandSchema = onTicket('migrate', { ticketingTeamId: uuidSchema })
 export const archiveCommandSchema = onTicket('archive', {})
 export const unarchiveCommandSchema = onTicket('unarchive', {})
 export const deleteCommandSchema = onTicket('delete', {})
 export const addCommentCommandSchema = onTicket('addComment', {
-  commentId: uuidSchema.optional(),
+  commentId: z.optional(uuidSchema),
   body,
-  htmlBody: htmlBody.optional(),
+  htmlBody: z.optional(htmlBody),
   public: z.boolean(),
   authorId: uuidSchema,
-  attachments: z.array(attachmentSchema).max(100).optional(),
+  attachments: z.optional(z.array(attachmentSchema).check(z.maxLength(100))),
 })
 export const editCommentCommandSchema = onTicket('editComment', {
   commentId: uuidSchema,
   body,
-  htmlBody: htmlBody.nullable().optional(),
-  attachments: z.array(attachmentSchema).max(100).optional(),
+  htmlBody: z.optional(z.nullable(htmlBody)),
+  attachments: z.optional(z.array(attachmentSchema).check(z.maxLength(100))),
 })
 export const deleteCommentCommandSchema = onTicket('deleteComment', { commentId: uuidSchema })
-const reaction = { commentId: uuidSchema, emoji: z.string().min(1).max(64), userId: uuidSchema }
+const reaction = { commentId: uuidSchema, emoji: z.string().check(z.minLength(1), z.maxLength(64)), userId: uuidSchema }
 export const reactCommandSchema = onTicket('react', reaction)
 export const unreactCommandSchema = onTicket('unreact', reaction)
 export const redactCommentCommandSchema = onTicket('redactComment', {
   commentId: uuidSchema,
-  text: z.string().min(1).max(10_000),
+  text: z.string().check(z.minLength(1), z.maxLength(10_000)),
 })
 export const setCommentPrivacyCommandSchema = onTicket('setCommentPrivacy', { commentId: uuidSchema, public: z.boolean() })
 export const sendCsatCommandSchema = onTicket('sendCsat', { surveyId: ulidSchema })
 export const receiveCsatCommandSchema = onTicket('receiveCsat', {
-  surveyId: ulidSchema.optional(),
-  score: z.number().int().min(1).max(5),
-  comment: z.string().max(10_000).optional(),
+  surveyId: z.optional(ulidSchema),
+  score: z.int().check(z.minimum(1), z.maximum(5)),
+  comment: z.optional(z.string().check(z.maxLength(10_000))),
 })
 const slaRecord = { metric: z.enum(SLA_METRICS), target: slaTargetSchema, at: z.iso.datetime({ offset: true }) }
 export const recordSlaBreachCommandSchema = onTicket('recordSlaBreach', slaRecord)
@@ -199,4 +200,6 @@ export type CreateCommand = CommandOf<'create'>
 export type UpdateCommand = CommandOf<'update'>
 
 /** Every command type, for generators and docs. */
-export const COMMAND_TYPES = commandSchema.options.map((option) => option.shape.type.value) as readonly CommandType[]
+export const COMMAND_TYPES: readonly CommandType[] = commandSchema.def.options.map(
+  (option) => option.shape.type.def.values[0] as CommandType,
+)

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../../core/commands/parse-command.js'
 import { TicketError } from '../../core/errors/ticket-error.js'
 import type { Audit } from '../../core/model/audit.js'
@@ -25,12 +25,12 @@ interface StoredCommand {
   readonly result: CommandResult
 }
 
-const optionsSchema = z
-  .strictObject({
-    name: z.string().min(1).max(100).optional(),
-    supportsSnapshots: z.boolean().optional(),
-  })
-  .optional()
+const optionsSchema = z.optional(
+  z.strictObject({
+    name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    supportsSnapshots: z.optional(z.boolean()),
+  }),
+)
 
 /**
  * Creates a store that keeps everything in this process's memory: for tests, demos,

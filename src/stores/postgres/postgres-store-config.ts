@@ -7,7 +7,7 @@
  *
  * @module
  */
-import * as z from 'zod'
+import * as z from 'zod/mini'
 
 /** What the store reads from a query result: the rows, as the driver parsed them. */
 export interface PostgresQueryResult {
@@ -73,11 +73,13 @@ export const DEFAULT_POSTGRES_SCHEMA = 'public'
 
 const schemaNameSchema = z
   .string()
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'Expected a schema name: lowercase letters, digits and _, starting with a letter or _' })
+  .check(
+    z.regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'Expected a schema name: lowercase letters, digits and _, starting with a letter or _' }),
+  )
 
 const queryable = (what: string, methods: readonly string[]) =>
   z.custom<unknown>(
-    (value) =>
+    (value: unknown) =>
       typeof value === 'object' &&
       value !== null &&
       methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
@@ -89,26 +91,27 @@ const CONNECTION_KEYS = ['connectionString', 'pool', 'client', 'pglite'] as cons
 /** Validates {@link PostgresStoreOptions}: exactly one way of connecting, and a safe schema name. */
 export const postgresStoreOptionsSchema = z
   .strictObject({
-    schema: schemaNameSchema.optional(),
-    connectionString: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, { error: 'Expected a postgres:// or postgresql:// URL' })
-      .optional(),
-    maxConnections: z.number().int().min(1).max(1000).optional(),
-    pool: queryable('a pool', ['query', 'connect', 'end']).optional(),
-    client: queryable('a client', ['query']).optional(),
-    pglite: queryable('a PGlite instance', ['query']).optional(),
+    schema: z.optional(schemaNameSchema),
+    connectionString: z.optional(
+      z.string().check(z.regex(/^postgres(ql)?:\/\//, { error: 'Expected a postgres:// or postgresql:// URL' })),
+    ),
+    maxConnections: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+    pool: z.optional(queryable('a pool', ['query', 'connect', 'end'])),
+    client: z.optional(queryable('a client', ['query'])),
+    pglite: z.optional(queryable('a PGlite instance', ['query'])),
   })
-  .superRefine((options, ctx) => {
-    const given = CONNECTION_KEYS.filter((key) => options[key] !== undefined)
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: given.length ? [given[1] ?? given[0]!] : [],
-        message: `Pass exactly one of ${CONNECTION_KEYS.join(', ')} (got ${given.length ? given.join(', ') : 'none'})`,
-      })
-    }
-    if (options.maxConnections !== undefined && options.connectionString === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'maxConnections applies only with connectionString' })
-    }
-  })
+  .check(
+    z.superRefine((options, ctx) => {
+      const given = CONNECTION_KEYS.filter((key) => options[key] !== undefined)
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: given.length ? [given[1] ?? given[0]!] : [],
+          message: `Pass exactly one of ${CONNECTION_KEYS.join(', ')} (got ${given.length ? given.join(', ') : 'none'})`,
+        })
+      }
+      if (options.maxConnections !== undefined && options.connectionString === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'maxConnections applies only with connectionString' })
+      }
+    }),
+  )

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../../core/commands/parse-command.js'
 import { TicketError } from '../../core/errors/ticket-error.js'
 import type { TicketEvent } from '../../core/model/event.js'
@@ -14,12 +14,12 @@ export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000
 export const DEFAULT_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'NORMAL'
 
 const commonOptions = {
-  busyTimeoutMs: z.number().int().min(0).max(2_147_483_647).optional(),
-  synchronous: z.enum(['NORMAL', 'FULL']).optional(),
+  busyTimeoutMs: z.optional(z.int().check(z.minimum(0), z.maximum(2_147_483_647))),
+  synchronous: z.optional(z.enum(['NORMAL', 'FULL'])),
 }
 
 const databaseShape = z.custom<SqliteDatabase>(
-  (value) =>
+  (value: unknown) =>
     typeof value === 'object' &&
     value !== null &&
     ['prepare', 'exec', 'transaction'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
@@ -27,7 +27,7 @@ const databaseShape = z.custom<SqliteDatabase>(
 )
 
 const optionsSchema = z.union([
-  z.strictObject({ filename: z.string().min(1), ...commonOptions }),
+  z.strictObject({ filename: z.string().check(z.minLength(1)), ...commonOptions }),
   z.strictObject({ database: databaseShape, ...commonOptions }),
 ])
 

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith, TicketError } from '../../core/index.js'
 import type { WebhookPayload } from '../payload/webhook-payload.js'
 import { randomToken } from '../web-apis.js'
@@ -59,10 +59,12 @@ export interface IdempotentConsumer<D extends WebhookDelivery> {
   prune(): Promise<number>
 }
 
-const functionSchema = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { error: 'Expected a function' })
+const functionSchema = z.custom<(...args: never[]) => unknown>((value: unknown) => typeof value === 'function', {
+  error: 'Expected a function',
+})
 
 const storeSchema = z.custom<DedupeStore>(
-  (value) =>
+  (value: unknown) =>
     typeof value === 'object' &&
     value !== null &&
     ['migrate', 'claim', 'complete', 'release', 'prune'].every(
@@ -75,24 +77,26 @@ const optionsSchema = z
   .strictObject({
     store: storeSchema,
     handler: functionSchema,
-    windowMs: z.number().int().positive().optional(),
-    allowAnyWindow: z.boolean().optional(),
-    leaseMs: z.number().int().positive().optional(),
-    pruneIntervalMs: z.number().int().nonnegative().optional(),
-    now: functionSchema.optional(),
+    windowMs: z.optional(z.int().check(z.positive())),
+    allowAnyWindow: z.optional(z.boolean()),
+    leaseMs: z.optional(z.int().check(z.positive())),
+    pruneIntervalMs: z.optional(z.int().check(z.nonnegative())),
+    now: z.optional(functionSchema),
   })
-  .superRefine((options, ctx) => {
-    const windowMs = options.windowMs ?? MAX_DEDUPE_WINDOW_MS
-    if (!options.allowAnyWindow && (windowMs < MIN_DEDUPE_WINDOW_MS || windowMs > MAX_DEDUPE_WINDOW_MS)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['windowMs'],
-        message: `Expected 24–48 h (${MIN_DEDUPE_WINDOW_MS}–${MAX_DEDUPE_WINDOW_MS} ms); set allowAnyWindow to use another window`,
-      })
-    }
-  })
+  .check(
+    z.superRefine((options, ctx) => {
+      const windowMs = options.windowMs ?? MAX_DEDUPE_WINDOW_MS
+      if (!options.allowAnyWindow && (windowMs < MIN_DEDUPE_WINDOW_MS || windowMs > MAX_DEDUPE_WINDOW_MS)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['windowMs'],
+          message: `Expected 24–48 h (${MIN_DEDUPE_WINDOW_MS}–${MAX_DEDUPE_WINDOW_MS} ms); set allowAnyWindow to use another window`,
+        })
+      }
+    }),
+  )
 
-const deliverySchema = z.looseObject({ eventId: z.string().min(1).max(255) })
+const deliverySchema = z.looseObject({ eventId: z.string().check(z.minLength(1), z.maxLength(255)) })
 
 /**
  * Creates a consumer that runs `handler` at most once per `eventId` within `windowMs`

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../../core/index.js'
 import { type ClaimOutcome, type DedupeClaim, type DedupeStore, PROCESSED, PROCESSING } from './dedupe-store.js'
 import { DEFAULT_DEDUPE_TABLE, quoteIdentifier, sqlIdentifierSchema } from './sql-identifier.js'
@@ -21,21 +21,23 @@ export type PostgresDedupeStoreOptions = (
 }
 
 const queryable = z.custom<PostgresQueryable>(
-  (value) => typeof value === 'object' && value !== null && typeof (value as PostgresQueryable).query === 'function',
+  (value: unknown) => typeof value === 'object' && value !== null && typeof (value as PostgresQueryable).query === 'function',
   { error: 'Expected an object with query(text, params)' },
 )
 
 const optionsSchema = z
   .strictObject({
-    pool: queryable.optional(),
-    client: queryable.optional(),
-    pglite: queryable.optional(),
-    schema: sqlIdentifierSchema.optional(),
-    tableName: sqlIdentifierSchema.optional(),
+    pool: z.optional(queryable),
+    client: z.optional(queryable),
+    pglite: z.optional(queryable),
+    schema: z.optional(sqlIdentifierSchema),
+    tableName: z.optional(sqlIdentifierSchema),
   })
-  .refine((options) => [options.pool, options.client, options.pglite].filter((db) => db !== undefined).length === 1, {
-    error: 'Pass exactly one of pool, client or pglite',
-  })
+  .check(
+    z.refine((options) => [options.pool, options.client, options.pglite].filter((db) => db !== undefined).length === 1, {
+      error: 'Pass exactly one of pool, client or pglite',
+    }),
+  )
 
 /**
  * A {@link DedupeStore} in a PostgreSQL table, through `pg` (a Pool or a Client) or

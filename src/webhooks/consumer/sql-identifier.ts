@@ -1,9 +1,9 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 
 /** An unquoted-safe SQL identifier for table and schema names (checked, then double-quoted). @internal */
 export const sqlIdentifierSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'Expected an identifier: letters, digits and _, at most 63 characters' })
+  .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'Expected an identifier: letters, digits and _, at most 63 characters' }))
 
 /** Quotes a checked identifier. @internal */
 export function quoteIdentifier(name: string): string {

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../../core/index.js'
 import { type ClaimOutcome, type DedupeClaim, type DedupeStore, PROCESSED, PROCESSING } from './dedupe-store.js'
 import { DEFAULT_DEDUPE_TABLE, quoteIdentifier, sqlIdentifierSchema } from './sql-identifier.js'
@@ -25,14 +25,14 @@ export interface SqliteDedupeStoreOptions {
 
 const optionsSchema = z.strictObject({
   database: z.custom<SqliteDatabaseLike>(
-    (value) =>
+    (value: unknown) =>
       typeof value === 'object' &&
       value !== null &&
       typeof (value as SqliteDatabaseLike).exec === 'function' &&
       typeof (value as SqliteDatabaseLike).prepare === 'function',
     { error: 'Expected a better-sqlite3 Database (with exec and prepare)' },
   ),
-  tableName: sqlIdentifierSchema.optional(),
+  tableName: z.optional(sqlIdentifierSchema),
 })
 
 /**

@@ -1,4 +1,5 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
+import { safeParseWithMessages } from '../../core/commands/parse-command.js'
 import { DERIVED_TYPES, FACT_TYPES, jsonValueSchema, ulidSchema } from '../../core/index.js'
 import { findJsonProblem } from '../../core/model/json.js'
 
@@ -14,7 +15,7 @@ const fromTo = z.looseObject({ from: jsonValueSchema, to: jsonValueSchema })
 const fieldChange = z.looseObject({ field: z.string() })
 
 /** Payload checks for the event types whose fields a webhook reads. */
-const payloadSchemas: Partial<Record<(typeof EVENT_TYPE_VALUES)[number], z.ZodType>> = {
+const payloadSchemas: Partial<Record<(typeof EVENT_TYPE_VALUES)[number], z.ZodMiniType>> = {
   'ticket:created': z.looseObject({ ticket: z.looseObject({ id: z.string() }) }),
   'ticket:updated': z.looseObject({ changes: z.array(fieldChange) }),
   'ticket:status:changed': fromTo,
@@ -34,45 +35,49 @@ export const webhookEventSchema = z
   .looseObject({
     id: ulidSchema,
     type: z.enum(EVENT_TYPE_VALUES, { error: 'Expected a known ticket event type' }),
-    ticketId: z.string().min(1).max(255),
-    workspaceId: z.string().min(1).max(255),
-    version: z.number().int().positive(),
+    ticketId: z.string().check(z.minLength(1), z.maxLength(255)),
+    workspaceId: z.string().check(z.minLength(1), z.maxLength(255)),
+    version: z.int().check(z.positive()),
     occurredAt: z.iso.datetime({ offset: true, error: 'Expected an ISO-8601 date-time' }),
     payload: z.record(z.string(), z.unknown()),
   })
-  .superRefine((event, ctx) => {
-    plainJson(event.payload, ctx)
-    const schema = payloadSchemas[event.type]
-    const result = schema?.safeParse(event.payload)
-    if (result && !result.success) {
-      for (const issue of result.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: ['payload', ...issue.path] })
+  .check(
+    z.superRefine((event, ctx) => {
+      plainJson(event.payload, ctx)
+      const schema = payloadSchemas[event.type]
+      const result = schema && safeParseWithMessages(schema, event.payload)
+      if (result && !result.success) {
+        for (const issue of result.error.issues) {
+          ctx.addIssue({ code: 'custom', message: issue.message, path: ['payload', ...issue.path] })
+        }
       }
-    }
-  })
+    }),
+  )
 
 /** The ticket a webhook carries: checked for the fields it reads and for being plain JSON. */
 export const webhookTicketSchema = z
   .looseObject({
-    id: z.string().min(1),
-    workspaceId: z.string().min(1),
-    summary: z.string().nullable(),
+    id: z.string().check(z.minLength(1)),
+    workspaceId: z.string().check(z.minLength(1)),
+    summary: z.nullable(z.string()),
     tags: z.array(z.string()),
     customFields: z.record(z.string(), z.unknown()),
-    comments: z.record(z.string(), z.looseObject({ body: z.string(), htmlBody: z.string().nullable() })),
-    version: z.number().int().nonnegative(),
+    comments: z.record(z.string(), z.looseObject({ body: z.string(), htmlBody: z.nullable(z.string()) })),
+    version: z.int().check(z.nonnegative()),
   })
-  .superRefine(plainJson)
+  .check(z.superRefine(plainJson))
 
 /** Options of `toWebhook`. */
 export const toWebhookOptionsSchema = z.strictObject({
-  maxBytes: z.number().int().positive().optional(),
-  onTruncate: z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { error: 'Expected a function' }).optional(),
+  maxBytes: z.optional(z.int().check(z.positive())),
+  onTruncate: z.optional(
+    z.custom<(...args: never[]) => unknown>((value: unknown) => typeof value === 'function', { error: 'Expected a function' }),
+  ),
 })
 
 /** Everything `toWebhook` is given, validated together so issue paths say which argument is wrong. */
 export const toWebhookInputSchema = z.strictObject({
   event: webhookEventSchema,
-  context: z.strictObject({ ticket: webhookTicketSchema, previousTicket: webhookTicketSchema.nullish() }),
+  context: z.strictObject({ ticket: webhookTicketSchema, previousTicket: z.nullish(webhookTicketSchema) }),
   options: toWebhookOptionsSchema,
 })

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../../core/index.js'
 import { base64Encode, hmacSha256 } from '../web-apis.js'
 import { signedContent, type WebhookBodyBytes, webhookBodySchema, webhookIdSchema } from './signed-content.js'
@@ -31,7 +31,7 @@ export interface SignWebhookInput {
 
 const signInputSchema = z.strictObject({
   id: webhookIdSchema,
-  timestamp: z.union([z.number().int().nonnegative(), z.date()]).optional(),
+  timestamp: z.optional(z.union([z.int().check(z.nonnegative()), z.date()])),
   body: webhookBodySchema,
   secret: webhookSecretsSchema,
 })

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { utf8Encode } from '../web-apis.js'
 
 /** A raw request body: the exact bytes or text that were (or will be) sent. */
@@ -12,7 +12,7 @@ export const webhookBodySchema = z.union([z.string(), z.instanceof(Uint8Array), 
 /** A `webhook-id`: printable ASCII without spaces, as an HTTP header value must be. */
 export const webhookIdSchema = z
   .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, { error: 'Expected 1–255 printable ASCII characters without spaces' })
+  .check(z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'Expected 1–255 printable ASCII characters without spaces' }))
 
 /**
  * The bytes a Standard Webhooks signature covers: `${id}.${timestamp}.${body}`.

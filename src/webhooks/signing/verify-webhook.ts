@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { parseWith } from '../../core/index.js'
 import { base64Decode, hmacSha256 } from '../web-apis.js'
 import { signedContent, type WebhookBodyBytes, webhookBodySchema } from './signed-content.js'
@@ -32,13 +32,13 @@ export interface VerifiedWebhook {
 }
 
 const verifyInputSchema = z.strictObject({
-  headers: z.custom<WebhookRequestHeaders>((value) => typeof value === 'object' && value !== null, {
+  headers: z.custom<WebhookRequestHeaders>((value: unknown) => typeof value === 'object' && value !== null, {
     error: 'Expected the request headers',
   }),
   body: webhookBodySchema,
   secret: webhookSecretsSchema,
-  toleranceSeconds: z.number().int().nonnegative().optional(),
-  now: z.custom<() => Date>((value) => typeof value === 'function', { error: 'Expected a function returning a Date' }).optional(),
+  toleranceSeconds: z.optional(z.int().check(z.nonnegative())),
+  now: z.optional(z.custom<() => Date>((value: unknown) => typeof value === 'function', { error: 'Expected a function returning a Date' })),
 })
 
 const TIMESTAMP = /^\d{1,15}$/

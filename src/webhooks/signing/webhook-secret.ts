@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { TicketError } from '../../core/index.js'
 import { base64Decode, base64Encode, randomBytes, utf8Encode } from '../web-apis.js'
 
@@ -14,12 +14,15 @@ export type WebhookSecrets = WebhookSecret | readonly WebhookSecret[]
 const SECRET_PREFIX = 'whsec_'
 
 const secretSchema = z.union([
-  z.string().min(1, { error: 'Expected a non-empty secret' }),
-  z.instanceof(Uint8Array).refine((bytes) => bytes.length > 0, { error: 'Expected a non-empty secret' }),
+  z.string().check(z.minLength(1, { error: 'Expected a non-empty secret' })),
+  z.instanceof(Uint8Array).check(z.refine((bytes) => bytes.length > 0, { error: 'Expected a non-empty secret' })),
 ])
 
 /** Validates one secret or a non-empty list of them. */
-export const webhookSecretsSchema = z.union([secretSchema, z.array(secretSchema).min(1, { error: 'Expected at least one secret' })])
+export const webhookSecretsSchema = z.union([
+  secretSchema,
+  z.array(secretSchema).check(z.minLength(1, { error: 'Expected at least one secret' })),
+])
 
 /** The HMAC key bytes of each secret. @internal */
 export function secretKeys(secrets: WebhookSecrets, path: readonly (string | number)[]): Uint8Array[] {
