@@ -1,8 +1,8 @@
 import type { HandleContext } from '../core/ids/ids.js'
 import type { TicketEvent } from '../core/model/event.js'
-import type { Ticket, TicketStatus } from '../core/model/ticket.js'
+import type { Ticket } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
-import type { TicketStore } from '../store/ticket-store.js'
+import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
 export interface TicketServiceOptions {
@@ -24,27 +24,11 @@ export interface WorkspaceScope {
   readonly workspaceId?: string
 }
 
-/** The seed 000 events query as applied, defaults filled in. */
-export interface AppliedEventsQuery {
-  readonly workspaceId?: string
-  readonly afterId?: string
-  readonly occurredAfter?: string
-  readonly type?: string
-  readonly limit: number
-}
+/** The seed 000 events query as applied, defaults filled in: exactly what the store reads. */
+export type AppliedEventsQuery = ReadEventsQuery
 
-/** The seed 001 list query as applied, defaults filled in. */
-export interface AppliedListQuery {
-  readonly workspaceId: string
-  readonly status?: TicketStatus
-  readonly assigneeIds: readonly string[]
-  readonly chatIds: readonly string[]
-  readonly tagIds: readonly string[]
-  readonly search?: string
-  readonly includeRemoved: boolean
-  readonly pageNumber: number
-  readonly pageSize: number
-}
+/** The seed 001 list query as applied, defaults filled in: exactly what the store pages through. */
+export type AppliedListQuery = ListTicketsQuery
 
 /** A page of the global log: `{ query, result }` as in seed 000. */
 export interface EventsPage {

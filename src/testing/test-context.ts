@@ -47,8 +47,8 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
   }
 }
 
-/** mulberry32: a tiny, well-distributed seeded PRNG returning numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
+/** mulberry32: a tiny, well-distributed seeded PRNG returning numbers in [0, 1), for reproducible test data. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0

@@ -13,6 +13,7 @@ import {
   type PostgresTicketStore,
   postgresStore,
 } from '../../src/stores/postgres/index.js'
+import { seededRandom } from '../../src/testing/index.js'
 import { connectTestServer, freshSchemaName, NO_SERVER_REASON, PG_URL } from '../support/postgres.js'
 
 const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
@@ -51,18 +52,6 @@ function commandFor(random: () => number, writer: number, n: number): CommandInp
       return { type: 'update', priority: (['low', 'normal', 'high', 'urgent'] as const)[pick(4)]!, summary: `writer ${writer} #${n}` }
     default:
       return { type: 'addComment', body: `comment ${n} by writer ${writer}`, public: pick(2) === 0, authorId: userId(pick(5)) }
-  }
-}
-
-/** mulberry32, so a failing run can be replayed with the same commands. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
 
@@ -181,7 +170,7 @@ describe.skipIf(PG_URL === undefined)(
       const perWriter = COMMANDS / WRITERS
       const results = await Promise.all(
         writers.map(async (tickets, writer) => {
-          const random = seeded(writer + 1)
+          const random = seededRandom(writer + 1)
           const events: TicketEvent[] = []
           for (let n = 0; n < perWriter; n++) {
             const target = ticketId(Math.floor(random() * HOT_TICKETS))
