@@ -25,7 +25,8 @@ const shared: Options = {
 }
 
 export default defineConfig([
-  { ...shared, entry: entries, format: ['esm', 'cjs'], clean: true },
+  // No `clean` here: tsup builds the two configs in parallel, so `npm run build` empties dist first.
+  { ...shared, entry: entries, format: ['esm', 'cjs'] },
   // `ticket-events/testing` is ESM only: its conformance suite imports vitest, which cannot be required.
   { ...shared, entry: { 'testing/index': 'src/testing/index.ts' }, format: ['esm'] },
 ])
