@@ -5,14 +5,14 @@
  * with and without a snapshot. Each measurement uses its own schema, dropped afterwards.
  */
 import pg from 'pg'
-import { createIdFactory, replay, TICKET_SCHEMA_VERSION, type Ticket, type TicketEvent } from '../src/index.js'
-import { createTicketService } from '../src/service/create-ticket-service.js'
-import type { AppendBatch, TicketStore } from '../src/store/ticket-store.js'
-import { postgresStore } from '../src/stores/postgres/index.js'
+import type { AppendBatch } from 'ticket-events'
+import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, type Ticket, type TicketEvent } from 'ticket-events'
+import { postgresStore } from 'ticket-events/postgres'
 import { quoteIdentifier } from '../src/stores/postgres/postgres-schema.js'
 import { postgresStatements } from '../src/stores/postgres/postgres-statements.js'
 import { createCommand, nextCommand } from './command-mix.js'
 import { buildStream } from './core.js'
+import { benchTicketId, recording } from './recording-store.js'
 import type { BenchRow, BenchSection } from './report.js'
 import { bestOfAsync } from './timing.js'
 
@@ -24,36 +24,18 @@ const LOAD_TAIL = 50
 /** Events per INSERT while bulk-loading the long ticket (8 parameters each, under the 65,535 limit). */
 const BULK_CHUNK = 5_000
 
-const ticketId = (n: number): string => `2d5c2f4e-3c1a-4d7e-9f10-${n.toString(16).padStart(12, '0')}`
 const schemaName = (what: string): string => `te_bench_${what}_${process.pid}`
-
-/** A store that remembers every batch it appends, so the raw driver can write the same rows. */
-function recording(store: TicketStore, batches: AppendBatch[]): TicketStore {
-  return {
-    name: store.name,
-    migrate: () => store.migrate(),
-    loadStream: (id, options) => store.loadStream(id, options),
-    append: async (batch) => {
-      await store.append(batch)
-      batches.push(batch)
-    },
-    readEvents: (query) => store.readEvents(query),
-    listTickets: (query) => store.listTickets(query),
-    findCommand: (id, commandId, notBefore) => store.findCommand(id, commandId, notBefore),
-    close: () => store.close(),
-  }
-}
 
 /** `COMMANDS` commands round-robin over `TICKETS` tickets through the service, on one connection; seconds and batches. */
 async function executeThroughService(url: string, schema: string): Promise<{ seconds: number; batches: AppendBatch[] }> {
   const pool = new pg.Pool({ connectionString: url, max: 1 })
   const batches: AppendBatch[] = []
   const tickets = createTicketService({ store: recording(postgresStore({ pool, schema }), batches), ctx: { newId: createIdFactory() } })
-  await tickets.load(ticketId(0)) // migrates before the clock starts
+  await tickets.load(benchTicketId(0)) // migrates before the clock starts
   const states = new Map<string, Ticket>()
   const start = performance.now()
   for (let step = 0; step < COMMANDS; step++) {
-    const id = ticketId(step % TICKETS)
+    const id = benchTicketId(step % TICKETS)
     const state = states.get(id)
     const command = state === undefined ? createCommand : nextCommand(state, step)
     states.set(id, (await tickets.execute(id, command)).state)

@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { AppendBatch, TicketStore } from 'ticket-events'
+import type { AppendBatch } from 'ticket-events'
 import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, type Ticket } from 'ticket-events'
 import { sqliteStore } from 'ticket-events/sqlite'
 import { APPEND_SQL } from '../src/stores/sqlite/sqlite-schema.js'
 import { createCommand, nextCommand } from './command-mix.js'
 import { buildStream } from './core.js'
+import { benchTicketId, recording } from './recording-store.js'
 import type { BenchRow, BenchSection } from './report.js'
 import { bestOfAsync } from './timing.js'
 
@@ -20,25 +21,6 @@ const COMMANDS = 5_000
 const LONG_STREAM = 100_000
 const LOAD_TAIL = 50
 
-const ticketId = (n: number): string => `2d5c2f4e-3c1a-4d7e-9f10-${n.toString(16).padStart(12, '0')}`
-
-/** A store that remembers every batch it appends, so the raw driver can write the same rows. */
-function recording(store: TicketStore, batches: AppendBatch[]): TicketStore {
-  return {
-    name: store.name,
-    migrate: () => store.migrate(),
-    loadStream: (id, options) => store.loadStream(id, options),
-    append: async (batch) => {
-      await store.append(batch)
-      batches.push(batch)
-    },
-    readEvents: (query) => store.readEvents(query),
-    listTickets: (query) => store.listTickets(query),
-    findCommand: (id, commandId, notBefore) => store.findCommand(id, commandId, notBefore),
-    close: () => store.close(),
-  }
-}
-
 /** Runs `COMMANDS` commands round-robin over `TICKETS` tickets through the service; returns seconds and the batches. */
 async function executeThroughService(filename: string): Promise<{ seconds: number; batches: AppendBatch[] }> {
   const batches: AppendBatch[] = []
@@ -46,7 +28,7 @@ async function executeThroughService(filename: string): Promise<{ seconds: numbe
   const states = new Map<string, Ticket>()
   const start = performance.now()
   for (let step = 0; step < COMMANDS; step++) {
-    const id = ticketId(step % TICKETS)
+    const id = benchTicketId(step % TICKETS)
     const state = states.get(id)
     const command = state === undefined ? createCommand : nextCommand(state, step)
     states.set(id, (await tickets.execute(id, command)).state)
