@@ -150,13 +150,20 @@ function rawReadMs(filename: string, id: string): number {
 export const benchSqlite: BenchSection = async () => {
   const directory = mkdtempSync(join(tmpdir(), 'ticket-events-bench-sqlite-'))
   try {
-    const service = await executeThroughService(join(directory, 'service.db'))
-    const rawSeconds = await executeRaw(join(directory, 'raw.db'), service.batches)
+    // Three alternating rounds on fresh files, best of each: the first round also warms up
+    // the JIT for both paths, which would otherwise count against whichever runs first.
+    let serviceSeconds = Number.POSITIVE_INFINITY
+    let rawSeconds = Number.POSITIVE_INFINITY
+    for (let round = 0; round < 3; round++) {
+      const service = await executeThroughService(join(directory, `service-${round}.db`))
+      serviceSeconds = Math.min(serviceSeconds, service.seconds)
+      rawSeconds = Math.min(rawSeconds, await executeRaw(join(directory, `raw-${round}.db`), service.batches))
+    }
 
     const rows: BenchRow[] = [
       {
         name: `sqlite execute, ${COMMANDS.toLocaleString('en-US')} commands over ${TICKETS} tickets (1 command / transaction)`,
-        value: COMMANDS / service.seconds,
+        value: COMMANDS / serviceSeconds,
         unit: 'commands/s',
         baseline: { name: 'raw better-sqlite3, same rows and statements', value: COMMANDS / rawSeconds },
         target: '>= 0.7x baseline',

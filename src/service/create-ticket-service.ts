@@ -97,6 +97,10 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     if (cached !== undefined && inScope(cached, workspaceId)) {
       result = tryHandle(cached, command, ctx)
       if (result !== null) state = cached
+      else if (store.currentVersion !== undefined && (await store.currentVersion(ticketId)) === cached.version) {
+        // The cached state is current after all, so its no-op or rejection stands.
+        return handle(cached, command, ctx)
+      }
     }
     if (result === null) {
       const loaded = await loadTicket(store, ticketId)

@@ -127,6 +127,12 @@ export interface TicketStore {
   readEvents(query: ReadEventsQuery): Promise<TicketEvent[]>
   /** Pages through the projection, newest `createdAt` first (ties by id). */
   listTickets(query: ListTicketsQuery): Promise<Ticket[]>
+  /**
+   * Optional: the ticket's current version (0 when it has no events), read cheaply.
+   * The service uses it to confirm a cached state is still current before it trusts a
+   * no-op or a rejection decided on it; without it the service reloads the stream.
+   */
+  currentVersion?(ticketId: string): Promise<number>
   /** The remembered result of a command recorded at or after `notBefore` (ISO time), or `null`. */
   findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null>
   /** Releases what the store opened itself (not connections or pools the caller passed in). */

@@ -128,6 +128,21 @@ describe('the state cache', () => {
     expect((await other.load(TICKET))?.tags).toEqual([uuid(7, 1)])
   })
 
+  it("confirms a no-op on a cached state with the store's currentVersion instead of reloading the stream", async () => {
+    const { store, log } = instrument(memoryStore())
+    const tickets = createTicketService({ store })
+    await tickets.execute(TICKET, createCommand())
+    await tickets.execute(TICKET, { type: 'tag', tagId: uuid(7, 1) })
+
+    const result = await tickets.execute(TICKET, { type: 'tag', tagId: uuid(7, 1) })
+
+    expect(result.events).toEqual([])
+    expect(log.loads.length).toBe(1) // only the create's; the no-op was confirmed by version
+    await expect(tickets.execute(TICKET, { type: 'archive' })).resolves.toBeDefined()
+    await expect(tickets.execute(TICKET, { type: 'tag', tagId: uuid(7, 2) })).rejects.toMatchObject({ code: 'ARCHIVED' })
+    expect(log.loads.length).toBe(1)
+  })
+
   it('reads the store on every load, with the cache turned off too', async () => {
     const shared = memoryStore()
     const uncached = createTicketService({ store: shared, cacheSize: 0 })

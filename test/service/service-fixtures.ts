@@ -71,6 +71,7 @@ export function instrument(store: TicketStore, hooks: StoreHooks = {}): { store:
     readEvents: (query) => store.readEvents(query),
     listTickets: (query) => store.listTickets(query),
     findCommand: (ticketId, commandId, notBefore) => store.findCommand(ticketId, commandId, notBefore),
+    ...(store.currentVersion === undefined ? {} : { currentVersion: (ticketId: string) => store.currentVersion!(ticketId) }),
     async close() {
       log.closes++
       await store.close()

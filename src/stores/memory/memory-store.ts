@@ -180,6 +180,10 @@ export function memoryStore(options?: MemoryStoreOptions): TicketStore {
       return matches.slice(from, from + query.pageSize)
     },
 
+    async currentVersion(ticketId) {
+      return tickets.get(ticketId)?.events.length ?? 0
+    },
+
     async findCommand(ticketId, commandId, notBefore) {
       const record = commands.get(keyOf(ticketId, commandId))
       return record !== undefined && record.recordedAt >= normaliseTime(notBefore) ? record.result : null

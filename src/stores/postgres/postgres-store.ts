@@ -146,6 +146,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
       return listTickets(run, sql, query)
     },
 
+    async currentVersion(ticketId) {
+      if (!UUID.test(ticketId)) return 0
+      const rows = await run(sql.currentVersion, [ticketId])
+      return rows[0] === undefined ? 0 : Number(row(rows[0])['version'])
+    },
+
     async findCommand(ticketId, commandId, notBefore) {
       if (!UUID.test(ticketId)) return null
       const rows = await run(sql.findCommand, [ticketId, commandId, notBefore])

@@ -233,6 +233,11 @@ class SqliteTicketStore implements TicketStore {
     return rows.map((row) => JSON.parse(row.state) as Ticket)
   }
 
+  async currentVersion(ticketId: string): Promise<number> {
+    await this.#database()
+    return (this.#prepare(APPEND_SQL.currentVersion).get(ticketId) as { version: number }).version
+  }
+
   async findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null> {
     await this.#database()
     const row = this.#prepare(READ_SQL.command).get(ticketId, commandId, canonicalTime(notBefore)) as { result: string } | undefined

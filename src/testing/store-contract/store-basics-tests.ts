@@ -35,4 +35,16 @@ export function defineStoreBasicsTests(test: DefineContractTest): void {
     expect(await t.store.loadStream(id, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })).toBeNull()
     expect(await t.store.findCommand(id, 'never-ran', '1970-01-01T00:00:00.000Z')).toBeNull()
   })
+
+  test('currentVersion(), when offered, reports the version of the last append (0 before any)', async (t) => {
+    await t.store.migrate()
+    const currentVersion = t.store.currentVersion
+    if (currentVersion === undefined) return
+    const id = ticketId(1)
+    expect(await currentVersion.call(t.store, id)).toBe(0)
+    await t.run(id, createTicketCommand(id, WORKSPACE_A))
+    const tagged = await t.run(id, { type: 'tag', tagId: ticketId(9) })
+    expect(await currentVersion.call(t.store, id)).toBe(tagged.state.version)
+    expect(tagged.state.version).toBeGreaterThan(1)
+  })
 }
