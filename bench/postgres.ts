@@ -63,21 +63,7 @@ async function executeRaw(url: string, schema: string, batches: readonly AppendB
   for (const batch of batches) {
     const { state } = batch
     await client.query('BEGIN')
-    const projection = [
-      state.id,
-      state.workspaceId,
-      state.chatId,
-      state.status,
-      state.assigneeId,
-      [...state.tags],
-      state.summary?.toLowerCase() ?? null,
-      state.archived,
-      state.deleted,
-      state.createdAt,
-      state.updatedAt,
-      state.version,
-      JSON.stringify(state),
-    ]
+    const projection = projectionParams(state)
     const locked =
       batch.expectedVersion === 0
         ? await client.query(sql.insertProjection, projection)
@@ -125,21 +111,7 @@ async function storeLongTicket(
     }
     await client.query(sql.insertEvents(chunk.length), params)
   }
-  await client.query(sql.insertProjection, [
-    state.id,
-    state.workspaceId,
-    state.chatId,
-    state.status,
-    state.assigneeId,
-    [...state.tags],
-    state.summary?.toLowerCase() ?? null,
-    state.archived,
-    state.deleted,
-    state.createdAt,
-    state.updatedAt,
-    state.version,
-    JSON.stringify(state),
-  ])
+  await client.query(sql.insertProjection, projectionParams(state))
   if (withSnapshot) {
     const snapshot = replay(events.slice(0, LONG_STREAM - LOAD_TAIL)) as Ticket
     await client.query(sql.upsertSnapshot, [state.id, TICKET_SCHEMA_VERSION, snapshot.version, JSON.stringify(snapshot)])
@@ -211,4 +183,23 @@ export const benchPostgres: BenchSection = async () => {
     await dropAll()
     await admin.end()
   }
+}
+
+/** The projection row's parameters, in the order of the store's projection statements. */
+function projectionParams(state: Ticket): unknown[] {
+  return [
+    state.id,
+    state.workspaceId,
+    state.chatId,
+    state.status,
+    state.assigneeId,
+    [...state.tags],
+    state.summary?.toLowerCase() ?? null,
+    state.archived,
+    state.deleted,
+    state.createdAt,
+    state.updatedAt,
+    state.version,
+    JSON.stringify(state),
+  ]
 }
