@@ -16,6 +16,7 @@ export function recording(store: TicketStore, batches: AppendBatch[]): TicketSto
     readEvents: (query) => store.readEvents(query),
     listTickets: (query) => store.listTickets(query),
     findCommand: (id, commandId, notBefore) => store.findCommand(id, commandId, notBefore),
+    ...(store.currentVersion === undefined ? {} : { currentVersion: (id: string) => store.currentVersion!(id) }),
     close: () => store.close(),
   }
 }
