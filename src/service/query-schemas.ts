@@ -17,6 +17,9 @@ export const DEFAULT_EVENTS_LIMIT = 25
 export const MAX_PAGE_SIZE = 100
 /** The `pageSize` of a ticket list when none is given (seed 001). */
 export const DEFAULT_PAGE_SIZE = 10
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+const SQL_LOOKING = /;|--|\/\*|\*\/|[\u0000-\u001f\u007f]/
+
 /** The longest `search` text of a ticket list, in characters. */
 export const MAX_SEARCH_LENGTH = 200
 /** The most ids one list filter (`assigneeIds`, `chatIds`, `tagIds`) may name. */
@@ -85,7 +88,18 @@ export const listQuerySchema = z.strictObject({
   assigneeIds: idFilter,
   chatIds: idFilter,
   tagIds: idFilter,
-  search: z.optional(z.string().check(z.maxLength(MAX_SEARCH_LENGTH))),
+  search: z.optional(
+    z.string().check(
+      z.maxLength(MAX_SEARCH_LENGTH),
+      // Search text is matched literally (quotes, % and _ included), so nothing here reaches
+      // SQL. Statement separators, SQL comment markers and control characters never occur in
+      // a summary someone searches for, though, and a query carrying them is refused as the
+      // probe it almost certainly is.
+      z.refine((text: string) => !SQL_LOOKING.test(text), {
+        error: 'Search text may not contain ";", "--", "/*", "*/" or control characters',
+      }),
+    ),
+  ),
   includeRemoved: z.pipe(
     z.optional(z.nullable(z.boolean())),
     z.transform((include: boolean | null | undefined) => include ?? false),

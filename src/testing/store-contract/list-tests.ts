@@ -1,6 +1,7 @@
 import { expect } from 'vitest'
 import type { ContractContext } from './contract-context.js'
 import type { DefineContractTest } from './contract-test.js'
+import { expectTicketError } from './expect-ticket-error.js'
 import { chatId, createTicketCommand, tagCommand, tagId, ticketId, userId, WORKSPACE_A, WORKSPACE_B } from './fixtures.js'
 import { observeStore } from './observe-store.js'
 
@@ -223,16 +224,22 @@ export function defineListTests(test: DefineContractTest): void {
     expect(await listed({ includeRemoved: true })).toEqual([id])
   })
 
-  test('list() takes a SQL-looking search literally and changes nothing', async (t) => {
+  test('list() refuses a SQL-looking search with VALIDATION, takes quotes literally, and changes nothing', async (t) => {
     await listFixture(t)
-    const hostile = "'; DROP TABLE events; --"
+    const quoted = 'O\'Brien said 100% "done"'
     const id = ticketId(20)
-    await t.run(id, createTicketCommand(id, WORKSPACE_A, { summary: `Customer typed ${hostile} into the form` }))
+    await t.run(id, createTicketCommand(id, WORKSPACE_A, { summary: `Customer ${quoted} in the form` }))
     const before = await observeStore(t, [...ALL_TICKETS, id])
 
-    const { result } = await t.tickets.list({ workspaceId: WORKSPACE_A, search: hostile, includeRemoved: true })
+    for (const search of ["'; DROP TABLE events; --", "' OR 1=1 --", 'x /* y */', 'line\nbreak']) {
+      await expectTicketError(() => t.tickets.list({ workspaceId: WORKSPACE_A, search }), 'VALIDATION', {
+        issuePath: 'search',
+        label: search,
+      })
+    }
+    const { result } = await t.tickets.list({ workspaceId: WORKSPACE_A, search: quoted, includeRemoved: true })
     expect(result.map((ticket) => ticket.id)).toEqual([id])
-    for (const search of ["' OR '1'='1", '"; DELETE FROM tickets; --', "') UNION SELECT * FROM events --"]) {
+    for (const search of ["' OR '1'='1", "') UNION SELECT * FROM events"]) {
       expect((await t.tickets.list({ workspaceId: WORKSPACE_A, search, includeRemoved: true })).result, search).toEqual([])
     }
 
