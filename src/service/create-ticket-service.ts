@@ -74,8 +74,18 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const cache = new StateCache(options.cacheSize ?? DEFAULT_CACHE_SIZE)
 
   /** Whether a batch taking the ticket from `before` to `after` crosses a multiple of `snapshotEvery`. */
-  const snapshotDue = (before: number, after: number): boolean =>
-    snapshots && Math.floor(after / snapshotEvery) > Math.floor(before / snapshotEvery)
+  /** Tickets whose last load replayed a long tail (no usable snapshot): snapshot them on the next append. */
+  const snapshotStale = new Set<string>()
+  const snapshotDue = (ticketId: string, before: number, after: number): boolean =>
+    snapshots && (snapshotStale.has(ticketId) || Math.floor(after / snapshotEvery) > Math.floor(before / snapshotEvery))
+
+  /** Loads a ticket, noting when its snapshot is missing or outdated (say, after a schema version change). */
+  const load = async (store: TicketStore, ticketId: string): Promise<Ticket | null> => {
+    const stream = await store.loadStream(ticketId, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
+    if (stream === null) return null
+    if (stream.events.length >= snapshotEvery) snapshotStale.add(ticketId)
+    return replay(stream.events, stream.snapshot)
+  }
 
   async function runOnce(store: TicketStore, ticketId: string, command: Command, workspaceId: string | undefined): Promise<HandleResult> {
     const now = currentTime(ctx)
@@ -103,7 +113,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       }
     }
     if (result === null) {
-      const loaded = await loadTicket(store, ticketId)
+      const loaded = await load(store, ticketId)
       cache.set(ticketId, loaded)
       if (loaded !== null && !inScope(loaded, workspaceId) && command.type === 'create') {
         throw new TicketError('ALREADY_EXISTS', `Ticket id ${ticketId} is taken; a create command needs a new ticket id.`, {
@@ -124,7 +134,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       events: result.events,
       state: result.state,
       audit: result.audit,
-      ...(snapshotDue(expectedVersion, result.state.version)
+      ...(snapshotDue(ticketId, expectedVersion, result.state.version)
         ? { snapshot: { state: result.state, schemaVersion: TICKET_SCHEMA_VERSION } }
         : {}),
       ...(commandId !== undefined ? { command: { commandId, recordedAt: now.toISOString(), result, notBefore } } : {}),
@@ -136,6 +146,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       throw error
     }
     cache.set(ticketId, result.state)
+    if (batch.snapshot !== undefined) snapshotStale.delete(ticketId)
     return result
   }
 
@@ -159,7 +170,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const id = parseTicketId(ticketId)
       const workspaceId = parseScope(scope)
       // Always read the store: other processes may have written since we cached.
-      const ticket = await loadTicket(await guarded.ready(), id)
+      const ticket = await load(await guarded.ready(), id)
       cache.set(id, ticket)
       return ticket !== null && inScope(ticket, workspaceId) ? ticket : null
     },
@@ -193,11 +204,6 @@ function tryHandle(state: Ticket, command: Command, ctx: HandleContext): HandleR
   }
 }
 
-/** Loads a ticket from its newest usable snapshot and the events after it. */
-async function loadTicket(store: TicketStore, ticketId: string): Promise<Ticket | null> {
-  const stream = await store.loadStream(ticketId, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
-  return stream === null ? null : replay(stream.events, stream.snapshot)
-}
 
 function inScope(ticket: Ticket, workspaceId: string | undefined): boolean {
   return workspaceId === undefined || ticket.workspaceId === workspaceId

@@ -79,6 +79,35 @@ describe('snapshots', () => {
     expect(ticket).toEqual(replay(await wholeLog(tickets)))
   })
 
+  it('rebuilds an outdated snapshot on the next append after a load that had to replay the long tail', async () => {
+    const shared = memoryStore()
+    // An older release wrote the snapshots of this ticket (schema version − 1).
+    const olderRelease: TicketStore = {
+      ...shared,
+      append: (batch) =>
+        shared.append({
+          ...batch,
+          ...(batch.snapshot ? { snapshot: { schemaVersion: TICKET_SCHEMA_VERSION - 1, state: batch.snapshot.state } } : {}),
+        }),
+    }
+    await growTicket(createTicketService({ store: olderRelease, snapshotEvery: 10 }), 35)
+
+    // This release loads the ticket, finds no usable snapshot, and rebuilds one on its next write,
+    // though version 36 crosses no multiple of snapshotEvery.
+    const { store, log } = instrument(shared)
+    const tickets = createTicketService({ store, snapshotEvery: 10 })
+    await tickets.execute(TICKET, { type: 'markViewed', userId: ALICE })
+    expect(log.loads).toEqual([{ events: 35, snapshot: false }])
+    expect(log.appends[0]?.snapshot).toMatchObject({ schemaVersion: TICKET_SCHEMA_VERSION, state: { version: 36 } })
+    await tickets.execute(TICKET, { type: 'markViewed', userId: ALICE })
+    expect(log.appends[1]?.snapshot).toBeUndefined()
+
+    log.loads.length = 0
+    const reloaded = await createTicketService({ store }).load(TICKET)
+    expect(log.loads).toEqual([{ events: 1, snapshot: true }])
+    expect(reloaded?.version).toBe(37)
+  })
+
   it('writes no snapshots to a store that does not support them, and loads the whole stream', async () => {
     const { store, log } = instrument(memoryStore({ supportsSnapshots: false }))
     const tickets = createTicketService({ store, snapshotEvery: 5 })
