@@ -204,7 +204,6 @@ function tryHandle(state: Ticket, command: Command, ctx: HandleContext): HandleR
   }
 }
 
-
 function inScope(ticket: Ticket, workspaceId: string | undefined): boolean {
   return workspaceId === undefined || ticket.workspaceId === workspaceId
 }
