@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini'
 import { defaultNewId, uuidFromUlid } from '../../core/ids/ids.js'
 import type { Actor } from '../../core/model/event.js'
 import { assignBodySchema, completeBodySchema, createTicketBodySchema, tagBodySchema, takeoverBodySchema } from '../request-schemas.js'
@@ -22,32 +23,31 @@ async function createTicket(context: RouteContext): Promise<Response> {
   return jsonResponse(toTicketRecord(state), { headers: { location: `${context.url.pathname.replace(/\/$/, '')}/${state.id}/details` } })
 }
 
+/**
+ * A `PATCH /api/v1/tickets/{id}/…` route: validates the body, runs the command of that
+ * `type` in the caller's workspace, and answers the seed 001 ticket record. `actor`
+ * names the user the body speaks for, when the authentication named nobody.
+ */
+function ticketRecordRoute<S extends z.core.$ZodType<Record<string, unknown>>>(
+  type: string,
+  bodySchema: S,
+  actor?: (body: z.output<S>) => Actor,
+): (context: RouteContext) => Promise<Response> {
+  return async (context) => {
+    const ticketId = pathId(context, 'id')
+    const body = validateInput(bodySchema, context.body, 'request body')
+    const command = { ...body, type, meta: commandMeta(context, actor?.(body)) }
+    const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
+    return jsonResponse(toTicketRecord(state))
+  }
+}
+
 /** `PATCH /api/v1/tickets/{id}/takeover`: the assignee takes the pending ticket over. */
-async function takeoverTicket(context: RouteContext): Promise<Response> {
-  const ticketId = pathId(context, 'id')
-  const body = validateInput(takeoverBodySchema, context.body, 'request body')
-  const command = { type: 'takeover', ...body, meta: commandMeta(context, user(body.assigneeId)) }
-  const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
-  return jsonResponse(toTicketRecord(state))
-}
-
+const takeoverTicket = ticketRecordRoute('takeover', takeoverBodySchema, (body) => user(body.assigneeId))
 /** `PATCH /api/v1/tickets/{id}/assignee`: changes (or, with `null`, clears) the assignee. */
-async function assignTicket(context: RouteContext): Promise<Response> {
-  const ticketId = pathId(context, 'id')
-  const body = validateInput(assignBodySchema, context.body, 'request body')
-  const command = { type: 'assign', ...body, meta: commandMeta(context) }
-  const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
-  return jsonResponse(toTicketRecord(state))
-}
-
+const assignTicket = ticketRecordRoute('assign', assignBodySchema)
 /** `PATCH /api/v1/tickets/{id}/complete`: the user completes the ticket. */
-async function completeTicket(context: RouteContext): Promise<Response> {
-  const ticketId = pathId(context, 'id')
-  const body = validateInput(completeBodySchema, context.body, 'request body')
-  const command = { type: 'complete', ...body, meta: commandMeta(context, user(body.userId)) }
-  const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
-  return jsonResponse(toTicketRecord(state))
-}
+const completeTicket = ticketRecordRoute('complete', completeBodySchema, (body) => user(body.userId))
 
 /**
  * `POST /api/v1/tickets/{ticketId}/tags`: attaches a tag. Attaching a tag that is
