@@ -1,6 +1,8 @@
-import { type CommandInput, isTicketError, type TicketError } from '../../src/index.js'
+import type { CommandInput } from '../../src/index.js'
 import type { TicketService } from '../../src/service/index.js'
 import type { AppendBatch, StoredStream, TicketStore } from '../../src/store/ticket-store.js'
+
+export { rejectionOf } from '../support/core-fixtures.js'
 
 export const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 export const OTHER_WORKSPACE = '0c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
@@ -81,15 +83,6 @@ export function instrument(store: TicketStore, hooks: StoreHooks = {}): { store:
 }
 
 /** Awaits `promise` and returns the TicketError it rejects with (failing on anything else). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<TicketError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isTicketError(error)) return error
-    throw new Error(`expected a TicketError, got ${String(error)}`)
-  }
-  throw new Error('expected a TicketError, but the promise resolved')
-}
 
 /** Everything a service can show: the whole log and every listed ticket of both workspaces. */
 export async function everything(service: TicketService): Promise<unknown> {

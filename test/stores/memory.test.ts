@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import {
-  type CommandInput,
-  type HandleResult,
-  handle,
-  isTicketError,
-  TICKET_SCHEMA_VERSION,
-  type Ticket,
-  type TicketError,
-} from '../../src/index.js'
+import { type CommandInput, type HandleResult, handle, TICKET_SCHEMA_VERSION, type Ticket } from '../../src/index.js'
 import type { AppendBatch, TicketStore } from '../../src/store/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { createTestContext } from '../../src/testing/index.js'
 import { describeStoreContract } from '../../src/testing/store-contract.js'
+import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 describeStoreContract('memory', () => memoryStore())
 describeStoreContract('memory without snapshots', () => memoryStore({ supportsSnapshots: false }))
@@ -59,16 +52,6 @@ function writer(ctx = createTestContext()) {
       return result
     },
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TicketError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isTicketError(error)) return error
-    throw error
-  }
-  throw new Error('expected a TicketError')
 }
 
 const everything = async (store: TicketStore) => ({

@@ -1,10 +1,11 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CommandInput, handle, isTicketError, replay, TICKET_SCHEMA_VERSION, type Ticket, type TicketError } from '../../src/index.js'
+import { type CommandInput, handle, isTicketError, replay, TICKET_SCHEMA_VERSION, type Ticket } from '../../src/index.js'
 import { createTicketService } from '../../src/service/index.js'
 import type { AppendBatch } from '../../src/store/ticket-store.js'
 import { postgresStore } from '../../src/stores/postgres/index.js'
 import { createTestContext } from '../../src/testing/index.js'
+import { rejectionOf as rejection } from '../support/core-fixtures.js'
 import { connectTestServer, createPostgresTestDatabase, freshSchemaName, NO_SERVER_REASON, PG_URL } from '../support/postgres.js'
 
 const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
@@ -27,16 +28,6 @@ const create = (summary: string, workspaceId = WORKSPACE, extra: Partial<Record<
     summary,
     ...extra,
   }) as CommandInput
-
-async function rejection(promise: Promise<unknown>): Promise<TicketError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isTicketError(error)) return error
-    throw error
-  }
-  throw new Error('expected a TicketError, but the call succeeded')
-}
 
 const database = createPostgresTestDatabase()
 afterAll(() => database.dispose())

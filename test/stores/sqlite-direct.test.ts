@@ -7,6 +7,7 @@ import { handle, isTicketError, replay, TICKET_SCHEMA_VERSION, type Ticket, type
 import type { AppendBatch, ListTicketsQuery, TicketStore } from '../../src/store/ticket-store.js'
 import { SQLITE_SCHEMA_VERSION, sqliteStore } from '../../src/stores/sqlite/index.js'
 import { openSqliteFile } from '../../src/stores/sqlite/sqlite-open.js'
+import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 const WS_A = '0a000000-0000-4000-8000-000000000001'
 const WS_B = '0a000000-0000-4000-8000-000000000002'
@@ -84,15 +85,6 @@ const listQuery = (fields: Partial<ListTicketsQuery> = {}): ListTicketsQuery => 
   pageSize: 100,
   ...fields,
 })
-
-async function rejection(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  if (!isTicketError(error)) throw new Error(`expected a TicketError, got ${String(error)}`)
-  return error
-}
 
 describe('sqliteStore on a file', () => {
   it('opens the file in WAL mode with synchronous NORMAL, a busy timeout and foreign keys on', async () => {

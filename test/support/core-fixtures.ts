@@ -51,3 +51,14 @@ export function rejection(fn: () => unknown): TicketError {
 
 export const types = (result: HandleResult): string[] => result.events.map((event) => event.type)
 export { TicketError }
+
+/** Awaits `promise` and returns the TicketError it rejects with (failing the test if it resolves or rejects with anything else). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<TicketError> {
+  try {
+    await promise
+  } catch (error) {
+    if (isTicketError(error)) return error
+    throw new Error(`expected a TicketError, got ${String(error)}`)
+  }
+  throw new Error('expected a TicketError, but the promise resolved')
+}

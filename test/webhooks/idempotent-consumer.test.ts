@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isTicketError, type TicketError } from '../../src/index.js'
+import { isTicketError } from '../../src/index.js'
 import {
   createIdempotentConsumer,
   type IdempotentConsumerOptions,
@@ -8,6 +8,7 @@ import {
   toWebhook,
   type WebhookPayload,
 } from '../../src/webhooks/index.js'
+import { rejectionOf as rejection } from '../support/core-fixtures.js'
 import { type DedupeBackend, memoryBackend, postgresBackend, sqliteBackend } from './support/dedupe-stores.js'
 import { ALICE, COMMENT, createCommand, run } from './support/tickets.js'
 
@@ -39,16 +40,6 @@ function gate() {
   })
   promise.catch(() => {}) // a failure is observed by whoever awaits the gate, not reported as unhandled
   return { promise, open, fail }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TicketError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isTicketError(error)) return error
-    throw error
-  }
-  throw new Error('expected a TicketError, but the promise resolved')
 }
 
 const backends: [string, () => DedupeBackend | Promise<DedupeBackend>][] = [

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { isTicketError, type TicketError } from '../../src/index.js'
 import {
   generateWebhookSecret,
   isWebhookVerificationError,
@@ -9,21 +8,12 @@ import {
   verifyWebhook,
   type WebhookVerificationReason,
 } from '../../src/webhooks/index.js'
+import { rejectionOf as rejection } from '../support/core-fixtures.js'
 import { ALICE, createCommand, find, run } from './support/tickets.js'
 
 const NOW = new Date('2024-05-01T09:00:00.000Z')
 const NOW_SECONDS = NOW.getTime() / 1000
 const now = () => NOW
-
-async function rejection(promise: Promise<unknown>): Promise<TicketError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isTicketError(error)) return error
-    throw error
-  }
-  throw new Error('expected a TicketError, but the promise resolved')
-}
 
 async function refusal(input: VerifyWebhookInput): Promise<WebhookVerificationReason> {
   const error = await rejection(verifyWebhook(input))

@@ -1,16 +1,10 @@
 import { createIdFactory, type HandleResult, handle, type Ticket, type TicketEvent, type TicketEventType } from '../../../src/index.js'
+import { CHAT, TAG_A, TEAM_A, TICKET, WORKSPACE } from '../../support/core-fixtures.js'
 
-export const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const CHAT = '1c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const TICKET = '2d5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
+// The shared ids, so webhook tests and core tests speak of the same ticket.
+export { ALICE, BOB, CHAT, COMMENT, SURVEY, TAG_A, TAG_B, TEAM_A, TICKET, WORKSPACE } from '../../support/core-fixtures.js'
+
 export const OTHER_TICKET = '2e5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const ALICE = '3a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const BOB = '3b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const TAG_A = '4a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const TAG_B = '4b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const TEAM_A = '5a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const COMMENT = '6a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
-export const SURVEY = '01J8M766YV6FTKCCBQ0Z85YND5'
 
 /** A pending ticket created by the agent's handover. */
 export function createCommand(overrides: Record<string, unknown> = {}): Record<string, unknown> {
