@@ -10,10 +10,9 @@ import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, ty
 import { postgresStore } from 'ticket-events/postgres'
 import { quoteIdentifier } from '../src/stores/postgres/postgres-schema.js'
 import { postgresStatements } from '../src/stores/postgres/postgres-statements.js'
-import { createCommand, nextCommand } from './command-mix.js'
 import { buildStream } from './core.js'
-import { benchTicketId, recording } from './recording-store.js'
 import type { BenchRow, BenchSection } from './report.js'
+import { benchTicketId, recording, runCommandMix } from './store-workload.js'
 import { bestOfAsync } from './timing.js'
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test'
@@ -32,15 +31,7 @@ async function executeThroughService(url: string, schema: string): Promise<{ sec
   const batches: AppendBatch[] = []
   const tickets = createTicketService({ store: recording(postgresStore({ pool, schema }), batches), ctx: { newId: createIdFactory() } })
   await tickets.load(benchTicketId(0)) // migrates before the clock starts
-  const states = new Map<string, Ticket>()
-  const start = performance.now()
-  for (let step = 0; step < COMMANDS; step++) {
-    const id = benchTicketId(step % TICKETS)
-    const state = states.get(id)
-    const command = state === undefined ? createCommand : nextCommand(state, step)
-    states.set(id, (await tickets.execute(id, command)).state)
-  }
-  const seconds = (performance.now() - start) / 1000
+  const seconds = await runCommandMix(tickets, COMMANDS, TICKETS)
   await tickets.close()
   await pool.end()
   return { seconds, batches }

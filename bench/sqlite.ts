@@ -10,10 +10,9 @@ import type { AppendBatch } from 'ticket-events'
 import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, type Ticket } from 'ticket-events'
 import { sqliteStore } from 'ticket-events/sqlite'
 import { APPEND_SQL } from '../src/stores/sqlite/sqlite-schema.js'
-import { createCommand, nextCommand } from './command-mix.js'
 import { buildStream } from './core.js'
-import { benchTicketId, recording } from './recording-store.js'
 import type { BenchRow, BenchSection } from './report.js'
+import { recording, runCommandMix } from './store-workload.js'
 import { bestOfAsync } from './timing.js'
 
 const TICKETS = 50
@@ -25,15 +24,7 @@ const LOAD_TAIL = 50
 async function executeThroughService(filename: string): Promise<{ seconds: number; batches: AppendBatch[] }> {
   const batches: AppendBatch[] = []
   const tickets = createTicketService({ store: recording(sqliteStore({ filename }), batches), ctx: { newId: createIdFactory() } })
-  const states = new Map<string, Ticket>()
-  const start = performance.now()
-  for (let step = 0; step < COMMANDS; step++) {
-    const id = benchTicketId(step % TICKETS)
-    const state = states.get(id)
-    const command = state === undefined ? createCommand : nextCommand(state, step)
-    states.set(id, (await tickets.execute(id, command)).state)
-  }
-  const seconds = (performance.now() - start) / 1000
+  const seconds = await runCommandMix(tickets, COMMANDS, TICKETS)
   await tickets.close()
   return { seconds, batches }
 }
