@@ -45,7 +45,8 @@ export interface TicketsPage {
 /** The ticket service: commands in, events stored, state and pages out. */
 export interface TicketService {
   /**
-   * Runs a command against a ticket: load (snapshot + tail), `handle`, append with the
+   * Runs a command against a ticket: load (snapshot + tail, or the state this service
+   * last saw, checked by the append's expected version), `handle`, append with the
    * expected version, retry on conflict. A repeated `meta.commandId` within the dedupe
    * window returns the first result and appends nothing.
    */

@@ -8,7 +8,7 @@ import type { Audit } from '../model/audit.js'
 import type { EventMeta, TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
 import { produceTicket } from './copy-on-write.js'
-import { decide } from './decide.js'
+import { decide, type FactDraft } from './decide.js'
 
 /** What {@link handle} returns: the new state, the events to store, and the audit record. */
 export interface HandleResult {
@@ -65,8 +65,9 @@ export function handle(state: Ticket | null, command: unknown, ctx: HandleContex
     return { state: state as Ticket, events: [], audit: null }
   }
 
-  const ticketId = state?.id ?? (facts[0]?.type === 'ticket:created' ? facts[0].payload.ticket.id : '')
-  const workspaceId = state?.workspaceId ?? (facts[0]?.type === 'ticket:created' ? facts[0].payload.ticket.workspaceId : '')
+  // Without a state, decide() has just created the ticket: its first fact names it.
+  const subject = state ?? (facts[0] as FactDraft & { type: 'ticket:created' }).payload.ticket
+  const { id: ticketId, workspaceId } = subject
   const meta = factMeta(parsed)
   const occurred = at()
   const events: TicketEvent[] = []
