@@ -67,8 +67,8 @@ const idempotencyKeySchema = z.object({ 'idempotency-key': z.optional(z.string()
 const routes: readonly Route<RouteContext>[] = [...ticketCommandRoutes, ...ticketDetailsRoutes, ...systemEventsRoutes]
 
 /**
- * Creates a Web-standard `fetch` handler serving the seed 001 ticket routes and the
- * seed 000 events route over a {@link TicketService}. It uses only `Request`,
+ * Creates a Web-standard `fetch` handler serving the ticket API routes and the
+ * events API route over a {@link TicketService}. It uses only `Request`,
  * `Response`, `URL` and Web Crypto, so it runs unchanged on Node (behind a small
  * adapter), Deno, Bun, Cloudflare Workers and other edge runtimes.
  *

@@ -1,6 +1,6 @@
 /**
- * `ticket-events/http`: a Web-standard `fetch` handler serving the seed 001 ticket
- * routes and the seed 000 events route over a ticket service.
+ * `ticket-events/http`: a Web-standard `fetch` handler serving the ticket API
+ * routes and the events API route over a ticket service.
  *
  * Runtime-neutral: it uses `Request`, `Response`, `URL` and Web Crypto only, no Node
  * built-ins. See `docs/http.md` for the routes, shapes and errors.

@@ -54,7 +54,7 @@ export const LIST_QUERY_ARRAY_KEYS: ReadonlySet<string> = new Set([
 ])
 
 /**
- * The query of `GET /api/v1/tickets/details` (seed 001). `status` is optional here (the
+ * The query of `GET /api/v1/tickets/details` (the ticket API). `status` is optional here (the
  * seed marks it required): leaving it out lists every status.
  */
 export const listTicketsQuerySchema = z.strictObject({
@@ -71,7 +71,7 @@ export const listTicketsQuerySchema = z.strictObject({
 })
 
 /**
- * The query of `GET /v2/system/events` (seed 000). `after_id` is an event id: a ULID
+ * The query of `GET /v2/system/events` (the events API). `after_id` is an event id: a ULID
  * (the seed's `<uuid>` format note contradicts its own ULID event ids).
  */
 export const eventsQuerySchema = z.strictObject({

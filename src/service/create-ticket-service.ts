@@ -15,7 +15,7 @@ import type { EventsPage, TicketService, TicketServiceOptions, TicketsPage } fro
 
 /** Snapshot every this many events unless told otherwise. */
 export const DEFAULT_SNAPSHOT_EVERY = 100
-/** Remember command ids this long unless told otherwise: 48 hours (seed 002 says 24–48 h). */
+/** Remember command ids this long unless told otherwise: 48 hours (the webhook events reference says 24–48 h). */
 export const DEFAULT_DEDUPE_WINDOW_MS = 48 * 60 * 60 * 1000
 /** Retry a command this many times after a `CONCURRENCY` conflict unless told otherwise. */
 export const DEFAULT_MAX_RETRIES = 10

@@ -1,6 +1,6 @@
 /**
- * The zod schemas of the two read queries: the global events log (seed 000) and the
- * ticket list (seed 001). Exported so the HTTP layer validates exactly what the service does.
+ * The zod schemas of the two read queries: the global events log (the events API) and the
+ * ticket list (the ticket API). Exported so the HTTP layer validates exactly what the service does.
  *
  * @module
  */
@@ -9,13 +9,13 @@ import { ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
 import type { AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
 
-/** The largest `limit` of an events page (seed 000). */
+/** The largest `limit` of an events page (the events API). */
 export const MAX_EVENTS_LIMIT = 1000
-/** The `limit` of an events page when none is given (seed 000). */
+/** The `limit` of an events page when none is given (the events API). */
 export const DEFAULT_EVENTS_LIMIT = 25
-/** The largest `pageSize` of a ticket list (seed 001). */
+/** The largest `pageSize` of a ticket list (the ticket API). */
 export const MAX_PAGE_SIZE = 100
-/** The `pageSize` of a ticket list when none is given (seed 001). */
+/** The `pageSize` of a ticket list when none is given (the ticket API). */
 export const DEFAULT_PAGE_SIZE = 10
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const SQL_LOOKING = /;|--|\/\*|\*\/|[\u0000-\u001f\u007f]/
@@ -26,7 +26,7 @@ export const MAX_SEARCH_LENGTH = 200
 export const MAX_FILTER_IDS = 100
 
 /**
- * The seed 000 events query. Strict: an unknown key is a validation error, never ignored.
+ * The events API query. Strict: an unknown key is a validation error, never ignored.
  * `afterId` is upper-cased (ULIDs are case-insensitive; stored ids are upper case) and
  * `occurredAfter` is normalised to UTC ISO-8601 with milliseconds, the form events carry.
  *
@@ -55,7 +55,7 @@ export const eventsQuerySchema = z.strictObject({
 })
 
 /**
- * One id filter of the list query: a UUID or a list of them (seed 001 accepts both),
+ * One id filter of the list query: a UUID or a list of them (the ticket API accepts both),
  * always applied as a list; empty (the default) means no filter.
  */
 const idFilter = z.pipe(
@@ -72,7 +72,7 @@ const idFilter = z.pipe(
 )
 
 /**
- * The seed 001 ticket list query. Strict: an unknown key is a validation error.
+ * The ticket API ticket list query. Strict: an unknown key is a validation error.
  * `includeRemoved: null` (the seed marks it nullable) means `false`.
  *
  * @example

@@ -24,13 +24,13 @@ export interface WorkspaceScope {
   readonly workspaceId?: string
 }
 
-/** The seed 000 events query as applied, defaults filled in: exactly what the store reads. */
+/** The events API query as applied, defaults filled in: exactly what the store reads. */
 export type AppliedEventsQuery = ReadEventsQuery
 
-/** The seed 001 list query as applied, defaults filled in: exactly what the store pages through. */
+/** The ticket API list query as applied, defaults filled in: exactly what the store pages through. */
 export type AppliedListQuery = ListTicketsQuery
 
-/** A page of the global log: `{ query, result }` as in seed 000. */
+/** A page of the global log: `{ query, result }` as in the events API. */
 export interface EventsPage {
   readonly query: AppliedEventsQuery
   readonly result: readonly TicketEvent[]

@@ -60,7 +60,7 @@ export interface StoredStream {
   readonly events: readonly TicketEvent[]
 }
 
-/** The global log query (seed 000), already validated and defaulted. */
+/** The global log query (the events API), already validated and defaulted. */
 export interface ReadEventsQuery {
   /** Only this workspace's events; absent for the whole log. */
   readonly workspaceId?: string
@@ -73,7 +73,7 @@ export interface ReadEventsQuery {
   readonly limit: number
 }
 
-/** The ticket list query (seed 001), already validated and defaulted. */
+/** The ticket list query (the ticket API), already validated and defaulted. */
 export interface ListTicketsQuery {
   readonly workspaceId: string
   readonly status?: TicketStatus

@@ -127,7 +127,7 @@ function isPermanent(error: unknown): boolean {
  *   per-event handler the failing event (then the rest). Failing reads and checkpoint
  *   saves are retried the same way; a `VALIDATION` error (like an unknown `afterId`) is not.
  * - **Types.** One type is filtered by the log query; several are filtered here (the
- *   seed 000 query takes one type), and the position still moves past skipped events.
+ *   events API query takes one type), and the position still moves past skipped events.
  * - **Position.** A saved checkpoint wins over `afterId`.
  *
  * @returns a promise that resolves with {@link SubscriptionStopped} once `signal` aborts

@@ -1,5 +1,5 @@
 /**
- * `ticket-events/webhooks`: seed 002 webhook payloads with size-capped truncation,
+ * `ticket-events/webhooks`: webhook event payloads with size-capped truncation,
  * Standard Webhooks signing and verification, and an idempotent consumer with memory,
  * SQLite and PostgreSQL stores for processed event ids.
  *

@@ -27,7 +27,7 @@ async function page(query: string, authorization?: string): Promise<EventsPage> 
 }
 
 describe('GET /v2/system/events', () => {
-  it('answers the seed 000 wire form with the applied query and its default limit', async () => {
+  it('answers the events API wire form with the applied query and its default limit', async () => {
     const { id } = await createPendingTicket(fixture)
     const body = await page('')
     expect(body.query).toEqual({ limit: 25 })

@@ -4,7 +4,7 @@ import type { FieldChange, TicketEvent, Via } from '../model/event.js'
 import type { JsonValue } from '../model/json.js'
 import type { SlaMetric, SlaState, Ticket } from '../model/ticket.js'
 
-/** The audit `field_name` of each ticket field (snake_case, as in seed 003). */
+/** The audit `field_name` of each ticket field (snake_case, as in Zendesk-style ticket audit events). */
 const FIELD_NAMES = {
   status: 'status',
   assigneeId: 'assignee_id',
@@ -26,7 +26,7 @@ export interface AuditInput {
 }
 
 /**
- * Describes one accepted command as a seed 003 audit record: `Create` per field set
+ * Describes one accepted command as a Zendesk-style audit record: `Create` per field set
  * on creation, `Change` per changed field with `previous_value`, `Comment` for a new
  * comment, and the comment, CSAT and SLA events. Derived change events add nothing:
  * their `ticket:updated` is already described. This is a pure function.
@@ -195,7 +195,7 @@ function changeEntry(change: FieldChange): AuditEvent {
   return { type: 'Change', field_name: FIELD_NAMES[change.field], value: change.to, previous_value: change.from }
 }
 
-/** An SLA state as an audit value object (seed 003 uses objects for SLA fields). */
+/** An SLA state as an audit value object (Zendesk-style audits use objects for SLA fields). */
 function slaValue(ticket: Ticket | null, metric: SlaMetric): JsonValue {
   const sla: SlaState | undefined = ticket?.sla[metric]
   if (!sla) return null

@@ -5,7 +5,7 @@ import type { DerivedPayloads, DerivedType, FieldChange, TicketEvent } from '../
 export type DerivedDraft = { [K in DerivedType]: { readonly type: K; readonly payload: DerivedPayloads[K] } }[DerivedType]
 
 /**
- * Computes the specific change events a `ticket:updated` implies (seed 002,
+ * Computes the specific change events a `ticket:updated` implies (webhook events reference,
  * "Automatic event generation"). This is a pure function of the update's `changes`
  * (and its `reason`): it never looks at ticket state, so consumers can re-derive the
  * same events from a stored `ticket:updated` alone.

@@ -1,7 +1,7 @@
 import type { Via } from './event.js'
 import type { JsonValue } from './json.js'
 
-/** `Create`: one per field set when a ticket is created (seed 003). */
+/** `Create`: one per field set when a ticket is created (Zendesk-style ticket audit events). */
 export interface CreateAuditEvent {
   readonly type: 'Create'
   readonly field_name: string
@@ -41,13 +41,13 @@ export interface CommentPrivacyChangeAuditEvent {
   readonly public: boolean
 }
 
-/** Not in seed 003, which has no deletions: a comment was removed. */
+/** Not among the Zendesk ticket audit event types, which have no deletions: a comment was removed. */
 export interface CommentDeletionAuditEvent {
   readonly type: 'CommentDeletion'
   readonly comment_id: string
 }
 
-/** Not in seed 003: a reaction was added to or removed from a comment. */
+/** Not among the Zendesk ticket audit event types: a reaction was added to or removed from a comment. */
 export interface CommentReactionAuditEvent {
   readonly type: 'CommentReaction'
   readonly comment_id: string
@@ -83,7 +83,7 @@ export type AuditEvent =
   | SatisfactionRatingAuditEvent
   | SurveyOfferedAuditEvent
 
-/** The audit record of one accepted command that emitted events (seed 003 style). */
+/** The audit record of one accepted command that emitted events (Zendesk style). */
 export interface Audit {
   readonly id: string
   readonly ticketId: string

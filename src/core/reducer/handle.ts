@@ -28,7 +28,7 @@ export interface HandleResult {
  * Steps: validate the command with zod, check the rules (missing, deleted, archived,
  * workflow transitions), emit the facts, append the derived change events right after
  * each `ticket:updated` (with `meta.causationId` = its id), fold the events into the
- * new state, and describe the change as a seed 003 audit record.
+ * new state, and describe the change as a Zendesk-style audit record.
  *
  * A command that changes nothing (a tag already present, an assign to the current
  * assignee, an update to equal values) is accepted and returns no events.

@@ -6,7 +6,7 @@ import { validateInput } from '../validate-input.js'
 import { toWireEvent, type WireEventsPage, type WireEventsQuery } from '../wire/wire-event.js'
 
 /**
- * `GET /v2/system/events` (seed 000): a page of the caller's workspace's events in the
+ * `GET /v2/system/events` (the events API): a page of the caller's workspace's events in the
  * global order. Page on by passing the last `id` as `after_id`.
  */
 async function listSystemEvents(context: RouteContext): Promise<Response> {
@@ -28,7 +28,7 @@ async function listSystemEvents(context: RouteContext): Promise<Response> {
   return jsonResponse(body)
 }
 
-/** The seed 000 route. */
+/** The events API route. */
 export const systemEventsRoutes: readonly Route<RouteContext>[] = [
   { method: 'GET', path: '/v2/system/events', hasBody: false, handle: listSystemEvents },
 ]

@@ -25,7 +25,7 @@ async function createTicket(context: RouteContext): Promise<Response> {
 
 /**
  * A `PATCH /api/v1/tickets/{id}/…` route: validates the body, runs the command of that
- * `type` in the caller's workspace, and answers the seed 001 ticket record. `actor`
+ * `type` in the caller's workspace, and answers the ticket API record. `actor`
  * names the user the body speaks for, when the authentication named nobody.
  */
 function ticketRecordRoute<S extends z.core.$ZodType<Record<string, unknown>>>(
@@ -74,7 +74,7 @@ async function untagTicket(context: RouteContext): Promise<Response> {
   return jsonResponse({ message })
 }
 
-/** The seed 001 command routes. */
+/** The ticket API command routes. */
 export const ticketCommandRoutes: readonly Route<RouteContext>[] = [
   { method: 'POST', path: '/api/v1/tickets', hasBody: true, handle: createTicket },
   { method: 'PATCH', path: '/api/v1/tickets/{id}/takeover', hasBody: true, handle: takeoverTicket },

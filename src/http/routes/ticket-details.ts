@@ -44,7 +44,7 @@ async function listTicketDetails(context: RouteContext): Promise<Response> {
   return jsonResponse(details)
 }
 
-/** The seed 001 read routes. */
+/** The ticket API read routes. */
 export const ticketDetailsRoutes: readonly Route<RouteContext>[] = [
   { method: 'GET', path: '/api/v1/tickets/details', hasBody: false, handle: listTicketDetails },
   { method: 'GET', path: '/api/v1/tickets/{id}/details', hasBody: false, handle: getTicketDetails },

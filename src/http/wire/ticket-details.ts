@@ -1,7 +1,7 @@
 import type { Ticket, TicketStatus } from '../../core/model/ticket.js'
 
 /**
- * The fields of the seed 001 details view that live outside the ticket (people,
+ * The fields of the ticket API details view that live outside the ticket (people,
  * channels, the chat and its owner, the responder). A `resolveDetails` hook supplies
  * them; whatever it leaves out takes the value in {@link DETAILS_DEFAULTS}.
  *
@@ -36,7 +36,7 @@ export interface TicketDetailsExtras {
 }
 
 /**
- * The seed 001 ticket details view (`GET /api/v1/tickets/{id}/details` and the list).
+ * The ticket API details view (`GET /api/v1/tickets/{id}/details` and the list).
  * Every field of the seed is present; the ticket's own fields come from the ticket,
  * the rest from {@link TicketDetailsExtras}.
  */
@@ -87,7 +87,7 @@ export const DETAILS_DEFAULTS: TicketDetailsExtras = Object.freeze({
 const EXTRA_KEYS = Object.keys(DETAILS_DEFAULTS) as (keyof TicketDetailsExtras)[]
 
 /**
- * Renders a ticket as the seed 001 {@link TicketDetails}. Only the known extra keys are
+ * Renders a ticket as the ticket API {@link TicketDetails}. Only the known extra keys are
  * taken from `extras` (a resolver cannot overwrite `id`, `status` or `workspaceId`), and
  * an `undefined` value counts as absent.
  */

@@ -1,7 +1,7 @@
 import type { Circumstance, Ticket, TicketStatus } from '../../core/model/ticket.js'
 
 /**
- * The seed 001 ticket record, answered by `POST /api/v1/tickets` and the `PATCH`
+ * The ticket API record, answered by `POST /api/v1/tickets` and the `PATCH`
  * routes. `summary` is a string as the seed requires: `''` when the ticket has none.
  */
 export interface TicketRecord {
@@ -19,7 +19,7 @@ export interface TicketRecord {
   readonly ticketingTeamId: string | null
 }
 
-/** Renders a ticket as the seed 001 {@link TicketRecord}. */
+/** Renders a ticket as the ticket API {@link TicketRecord}. */
 export function toTicketRecord(ticket: Ticket): TicketRecord {
   return {
     createdAt: ticket.createdAt,

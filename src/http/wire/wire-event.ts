@@ -1,6 +1,6 @@
 import type { TicketEvent } from '../../core/model/event.js'
 
-/** One event in the seed 000 wire form. */
+/** One event in the events API wire form. */
 export interface WireEvent {
   readonly id: string
   readonly type: string
@@ -16,13 +16,13 @@ export interface WireEventsQuery {
   readonly type?: string
 }
 
-/** The seed 000 answer of `GET /v2/system/events`. */
+/** The events API answer of `GET /v2/system/events`. */
 export interface WireEventsPage {
   readonly query: WireEventsQuery
   readonly result: readonly WireEvent[]
 }
 
-/** Renders a stored event in the seed 000 wire form (`occurredAt` becomes `occurred_at`). */
+/** Renders a stored event in the events API wire form (`occurredAt` becomes `occurred_at`). */
 export function toWireEvent(event: TicketEvent): WireEvent {
   return { id: event.id, type: event.type, occurred_at: event.occurredAt, payload: event.payload }
 }

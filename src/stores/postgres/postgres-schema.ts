@@ -6,7 +6,7 @@
  * | `ticket_events` | stored event | the log: every ticket's stream and the one global order `(transaction_id, position)` |
  * | `ticket_projections` | ticket | the `list()` projection, written in the append's transaction |
  * | `ticket_snapshots` | ticket and ticket schema version | the newest snapshot, so a load reads only the events after it |
- * | `ticket_audits` | accepted command that emitted events | the seed 003 audit record |
+ * | `ticket_audits` | accepted command that emitted events | the Zendesk-style audit record |
  * | `ticket_commands` | ticket and command id | the idempotency record: the first result of a command id |
  * | `ticket_schema_migrations` | applied migration | which of {@link POSTGRES_MIGRATIONS} ran |
  *

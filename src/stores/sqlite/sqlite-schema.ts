@@ -11,7 +11,7 @@
  *   `summary_folded` is the lower-cased summary (`''` when there is none) that `search`
  *   matches against.
  * - `ticket_tags`: the projection's tags, one row per (ticket, tag), for the tag filter.
- * - `ticket_audits`: one seed 003 audit record per accepted command.
+ * - `ticket_audits`: one Zendesk-style audit record per accepted command.
  * - `ticket_snapshots`: ticket states every so many events, keyed by the
  *   `TICKET_SCHEMA_VERSION` they were written under.
  * - `ticket_commands`: the idempotency records, unique per (ticket, command id); a record

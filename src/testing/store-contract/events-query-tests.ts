@@ -4,7 +4,7 @@ import { createTicketCommand, tagCommand, ticketId, WORKSPACE_A } from './fixtur
 import { runInterleavedHistory } from './interleaved-history.js'
 import { settledLog } from './observe-store.js'
 
-/** The seed 000 events query: filters, limits and the applied query in the answer. */
+/** The events API query: filters, limits and the applied query in the answer. */
 export function defineEventsQueryTests(test: DefineContractTest): void {
   test('events() returns 25 events by default and reports the applied limit', async (t) => {
     const id = ticketId(1)

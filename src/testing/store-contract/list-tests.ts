@@ -148,7 +148,7 @@ const LIST_CASES: readonly ListCase[] = [
   },
 ]
 
-/** The seed 001 list: the projection kept with the append, its filters, order and pages. */
+/** The ticket API list: the projection kept with the append, its filters, order and pages. */
 export function defineListTests(test: DefineContractTest): void {
   for (const { title, queries } of LIST_CASES) {
     test(title, async (t) => {

@@ -6,9 +6,9 @@ import type { DedupeStore } from './dedupe-store.js'
 
 const HOUR = 60 * 60 * 1000
 
-/** The shortest window seed 002 recommends for remembering processed event ids: 24 h. */
+/** The shortest window the webhook events reference recommends for remembering processed event ids: 24 h. */
 export const MIN_DEDUPE_WINDOW_MS = 24 * HOUR
-/** The longest window seed 002 recommends, and the default: 48 h. */
+/** The longest window the webhook events reference recommends, and the default: 48 h. */
 export const MAX_DEDUPE_WINDOW_MS = 48 * HOUR
 
 /** Anything with an `eventId`: a {@link WebhookPayload}, or your own delivery type. */
@@ -100,7 +100,7 @@ const deliverySchema = z.looseObject({ eventId: z.string().check(z.minLength(1),
 
 /**
  * Creates a consumer that runs `handler` at most once per `eventId` within `windowMs`
- * (seed 002: "Use eventId for idempotency; store processed IDs for 24–48h").
+ * (the webhook events reference: "Use eventId for idempotency; store processed IDs for 24–48h").
  *
  * How it stays at-most-once:
  * - the id is **claimed atomically in the store before the handler runs**, so two

@@ -1,6 +1,6 @@
 /**
  * Which values of a webhook payload are "content fields": the free text and free-form
- * values that may be replaced by the truncation marker (seed 002, "Message size
+ * values that may be replaced by the truncation marker (webhook events reference, "Message size
  * management"). Identifiers, statuses, timestamps and other structure never are, so a
  * truncated payload still says which ticket changed and how.
  *

@@ -1,6 +1,6 @@
 import { jsonByteLength, jsonStringByteLength } from './json-byte-length.js'
 
-/** The text that replaces a content field cut to make a payload fit (seed 002). */
+/** The text that replaces a content field cut to make a payload fit (webhook events reference). */
 export const TRUNCATION_MARKER = 'Payload too large. Use API instead'
 
 /** One field replaced by the truncation marker. */

@@ -12,7 +12,7 @@ import { fitToSize, type TruncatedField } from './fit-to-size.js'
 import type { ChangeEventType, WebhookPayload } from './webhook-payload.js'
 import { toWebhookInputSchema } from './webhook-schemas.js'
 
-/** The seed 002 payload limit: 256 KB of UTF-8 JSON. */
+/** The webhook payload limit: 256 KB of UTF-8 JSON. */
 export const DEFAULT_MAX_WEBHOOK_BYTES = 256 * 1024
 
 /** The ticket states a webhook describes. */
@@ -48,7 +48,7 @@ export interface ToWebhookOptions {
 }
 
 /**
- * Renders a ticket event as the seed 002 webhook payload
+ * Renders a ticket event as the webhook events payload
  * `{ eventId, type, timestamp, payload: { ticket, previousTicket?, changes?, … } }`
  * (see `WebhookBody` for each event family), capped at `maxBytes` of UTF-8 JSON.
  *

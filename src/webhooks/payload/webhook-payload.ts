@@ -11,7 +11,7 @@ type EventFields<T extends TicketEventType> = T extends 'ticket:created'
 export type ChangeEventType = 'ticket:updated' | DerivedType
 
 /**
- * The `payload` of a webhook for one event type (seed 002 "Payload structure").
+ * The `payload` of a webhook for one event type (webhook events reference, "Payload structure").
  *
  * - Every event: `ticket`, the ticket after the event.
  * - `ticket:updated` and every derived change event (`ticket:status:changed`,
@@ -32,7 +32,7 @@ export type WebhookBody<T extends TicketEventType = TicketEventType> = { readonl
   EventFields<T>
 
 /**
- * A webhook delivery body: `{ eventId, type, timestamp, payload }` (seed 002).
+ * A webhook delivery body: `{ eventId, type, timestamp, payload }` (webhook events reference).
  * A union discriminated by `type`.
  */
 export type WebhookPayload<T extends TicketEventType = TicketEventType> = {
