@@ -21,6 +21,6 @@ export type {
   StoredStream,
   TicketSnapshot,
   TicketStore,
-} from './store/ticket-store.js'
-export { DEFAULT_CAPABILITIES } from './store/ticket-store.js'
+} from './store-contract/ticket-store.js'
+export { DEFAULT_CAPABILITIES } from './store-contract/ticket-store.js'
 export * from './subscriptions/index.js'

@@ -1,4 +1,4 @@
-import type { TicketStore } from '../store/ticket-store.js'
+import type { TicketStore } from '../store-contract/ticket-store.js'
 
 /** A user-supplied store wrapped so it is migrated once before first use and closed once. */
 export interface GuardedStore {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { uuidSchema } from '../core/commands/schemas.js'
-import type { TicketStore } from '../store/ticket-store.js'
+import type { TicketStore } from '../store-contract/ticket-store.js'
 
 const STORE_METHODS = ['migrate', 'loadStream', 'append', 'readEvents', 'listTickets', 'findCommand', 'close'] as const
 

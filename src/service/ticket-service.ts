@@ -2,7 +2,7 @@ import type { HandleContext } from '../core/ids/ids.js'
 import type { TicketEvent } from '../core/model/event.js'
 import type { Ticket } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
-import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store/ticket-store.js'
+import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
 export interface TicketServiceOptions {

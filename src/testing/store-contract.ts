@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as z from 'zod/mini'
 import { parseWith } from '../core/commands/parse-command.js'
-import type { TicketStore } from '../store/ticket-store.js'
+import type { TicketStore } from '../store-contract/ticket-store.js'
 import { defineAppendTests } from './store-contract/append-tests.js'
 import { type ContractContext, openContractContext } from './store-contract/contract-context.js'
 import type { DefineContractTest } from './store-contract/contract-test.js'

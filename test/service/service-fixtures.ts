@@ -1,6 +1,6 @@
 import type { CommandInput } from '../../src/index.js'
 import type { TicketService } from '../../src/service/index.js'
-import type { AppendBatch, StoredStream, TicketStore } from '../../src/store/ticket-store.js'
+import type { AppendBatch, StoredStream, TicketStore } from '../../src/store-contract/ticket-store.js'
 
 export { rejectionOf } from '../support/core-fixtures.js'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { replay, TICKET_SCHEMA_VERSION, type TicketEvent } from '../../src/index.js'
 import { createTicketService, type TicketService } from '../../src/service/index.js'
-import type { TicketStore } from '../../src/store/ticket-store.js'
+import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { createTestContext } from '../../src/testing/index.js'
 import { ALICE, createCommand, instrument, TICKET, uuid } from './service-fixtures.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type CommandInput, type HandleResult, handle, TICKET_SCHEMA_VERSION, type Ticket } from '../../src/index.js'
-import type { AppendBatch, TicketStore } from '../../src/store/ticket-store.js'
+import type { AppendBatch, TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { createTestContext } from '../../src/testing/index.js'
 import { describeStoreContract } from '../../src/testing/store-contract.js'

@@ -10,7 +10,7 @@ import type {
   StoreCapabilities,
   StoredStream,
   TicketStore,
-} from '../../store/ticket-store.js'
+} from '../../store-contract/ticket-store.js'
 import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
 import { bootstrapStatements, POSTGRES_MIGRATIONS, quoteIdentifier } from './postgres-schema.js'
 import { type PostgresStatements, postgresStatements } from './postgres-statements.js'

@@ -1,5 +1,5 @@
 import type { HandleResult } from '../../core/reducer/handle.js'
-import type { AppendBatch } from '../../store/ticket-store.js'
+import type { AppendBatch } from '../../store-contract/ticket-store.js'
 
 /** What {@link batchFor} may add to a batch. */
 export interface BatchExtras {

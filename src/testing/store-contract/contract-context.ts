@@ -9,7 +9,7 @@ import { createIdFactory } from '../../core/ids/ids.js'
 import type { HandleResult } from '../../core/reducer/handle.js'
 import { createTicketService } from '../../service/create-ticket-service.js'
 import type { TicketService, TicketServiceOptions, WorkspaceScope } from '../../service/ticket-service.js'
-import { DEFAULT_CAPABILITIES, type StoreCapabilities, type TicketStore } from '../../store/ticket-store.js'
+import { DEFAULT_CAPABILITIES, type StoreCapabilities, type TicketStore } from '../../store-contract/ticket-store.js'
 
 /** The instant every conformance test starts at. */
 export const CONTRACT_START = '2024-01-01T00:00:00.000Z'

@@ -7,7 +7,7 @@
 import type { TicketEvent } from '../../core/model/event.js'
 import { TICKET_SCHEMA_VERSION, type Ticket } from '../../core/model/ticket.js'
 import type { TicketService } from '../../service/ticket-service.js'
-import type { StoredStream } from '../../store/ticket-store.js'
+import type { StoredStream } from '../../store-contract/ticket-store.js'
 import type { ContractContext } from './contract-context.js'
 import { WORKSPACE_A, WORKSPACE_B } from './fixtures.js'
 
