@@ -1,5 +1,6 @@
 import { cloneJson, type JsonValue } from '../model/json.js'
 import type { Ticket, TicketComment } from '../model/ticket.js'
+import { IS_DEVELOPMENT_MODE } from '../runtime/development-mode.js'
 
 /** `T` with every `readonly` removed, all the way down. */
 export type DeepMutable<T> = T extends readonly (infer Item)[]
@@ -41,9 +42,8 @@ export function cloneTicket(ticket: Ticket): MutableTicket {
 // Frozen results catch accidental mutation in development and tests; in production
 // (NODE_ENV=production, as bundlers and hosts set it) freezing is skipped, because it is
 // pure overhead there. Results never share objects with events or inputs either way.
-const processEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-/** Whether states are deep-frozen: everywhere except `NODE_ENV=production`. */
-export const FREEZES_STATE = processEnv?.NODE_ENV !== 'production'
+/** Whether states are deep-frozen: in development mode only (see {@link IS_DEVELOPMENT_MODE}). */
+export const FREEZES_STATE = IS_DEVELOPMENT_MODE
 
 /** Deep-freezes a state unless running in production (see {@link FREEZES_STATE}). */
 export function freezeState<T>(value: T): T {
