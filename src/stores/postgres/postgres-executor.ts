@@ -45,17 +45,16 @@ export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() 
     },
     async transaction(work) {
       const pool = await getPool()
-      let client: PostgresPoolClient
-      try {
-        client = await pool.connect()
-      } catch (error) {
-        throw toPostgresStoreError(error)
-      }
       let broken: Error | undefined
       const onError = (error: Error): void => {
         broken ??= error
       }
-      client.on?.('error', onError)
+      let client: PostgresPoolClient
+      try {
+        client = await checkOut(pool, onError)
+      } catch (error) {
+        throw toPostgresStoreError(error)
+      }
       try {
         return await inTransaction(client, work, onError)
       } catch (error) {
@@ -70,6 +69,35 @@ export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() 
       await endPool?.()
     },
   }
+}
+
+/** node-postgres's callback form of `pool.connect`. */
+type ConnectCallback = (error: Error | undefined, client: PostgresPoolClient | undefined) => void
+
+/**
+ * Checks out a connection and listens for its `error` event from the moment it is handed
+ * over. node-postgres hands a new connection over while it is still reading the packet
+ * that made it ready; when the server ended the session at once (a terminated backend),
+ * the same packet goes on with a `FATAL` that is emitted before an `await` would resume.
+ * The callback form of `connect` runs inside that hand-over, so the listener is there in
+ * time; a pool whose `connect` takes no callback is awaited instead.
+ */
+function checkOut(pool: PostgresPool, onError: (error: Error) => void): Promise<PostgresPoolClient> {
+  const connect = pool.connect as (callback?: ConnectCallback) => Promise<PostgresPoolClient> | undefined
+  if (connect.length === 0) {
+    return pool.connect().then((client) => {
+      client.on?.('error', onError)
+      return client
+    })
+  }
+  return new Promise((resolve, reject) => {
+    connect.call(pool, (error, client) => {
+      if (error !== undefined && error !== null) return reject(error)
+      if (client === undefined) return reject(new Error('The pool handed over no connection.'))
+      client.on?.('error', onError)
+      resolve(client)
+    })
+  })
 }
 
 /**
