@@ -51,9 +51,10 @@ export function isRetryableUnavailable(error: unknown): boolean {
 
 /**
  * One call's retries after `UNAVAILABLE`: it remembers when the first failure came and
- * how many retries were made, and allows another only while the wait before it still
- * ends within `maxElapsedMs` of that first failure. The clock is the wall clock, not the
- * service's `ctx.now` (which tests may stop).
+ * how many retries were made, and allows another only while the longest wait it could
+ * draw still ends within `maxElapsedMs` of that first failure. Judged on the longest
+ * wait rather than the drawn one, a spent budget stays spent. The clock is the wall
+ * clock, not the service's `ctx.now` (which tests may stop).
  */
 export class UnavailableRetrySchedule {
   readonly #policy: Readonly<Required<UnavailableRetryOptions>>
@@ -69,9 +70,8 @@ export class UnavailableRetrySchedule {
     if (!isRetryableUnavailable(error)) return undefined
     const now = Date.now()
     this.#firstFailureAt ??= now
-    const delay = backoffDelay(this.#policy, this.#retries)
-    if (now + delay - this.#firstFailureAt > this.#policy.maxElapsedMs) return undefined
-    this.#retries++
-    return delay
+    const longest = backoffDelay(this.#policy, this.#retries, () => 1)
+    if (now + longest - this.#firstFailureAt > this.#policy.maxElapsedMs) return undefined
+    return backoffDelay(this.#policy, this.#retries++)
   }
 }
