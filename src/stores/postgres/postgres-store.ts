@@ -82,8 +82,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
   const sql = postgresStatements(quoteIdentifier(schemaName))
   let closed: Promise<void> | undefined
-  // Appends whose connection was lost after their transaction began: first event id →
-  // that transaction's id, so hasEvent can wait for a commit that is still in flight.
+  // Appends whose connection was lost once all their statements had run (so COMMIT may
+  // have been sent): first event id → the transaction's id, so hasEvent can wait for a
+  // commit still in flight.
   const unsettled = new Map<string, string>()
 
   const run = (text: string, params?: unknown[]): Promise<readonly unknown[]> => {
