@@ -40,7 +40,8 @@ export interface TicketHandlerOptions {
   /** A prefix the routes live under, like `/tickets` (default: none). */
   readonly basePath?: string
   /**
-   * Told about every unexpected error (the caller gets a bare `500`). Defaults to
+   * Told about every unexpected error (the caller gets a bare `500`) and every store
+   * failure (`UNAVAILABLE`, answered with a `503` that names no server). Defaults to
    * `console.error`; pass your logger.
    */
   readonly onError?: (error: unknown, request: Request) => void
@@ -100,7 +101,7 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
   const { service, authenticate, resolveDetails } = options
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const basePath = (options.basePath ?? '').replace(/\/$/, '')
-  const onError = options.onError ?? ((error: unknown) => console.error('ticket-events/http: unexpected error', error))
+  const onError = options.onError ?? ((error: unknown) => console.error('ticket-events/http: request failed', error))
 
   return async function handleTicketRequest(request: Request): Promise<Response> {
     let instance = '/'

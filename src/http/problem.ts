@@ -19,6 +19,8 @@ export interface ProblemDetails {
   readonly instance?: string
   readonly code: TicketErrorCode | HttpProblemCode
   readonly issues?: readonly TicketIssue[]
+  /** For a `TicketError`: whether repeating the request can help (`CONCURRENCY`, and `UNAVAILABLE` unless a retry cannot cure it). */
+  readonly retryable?: boolean
 }
 
 /** The problem `type` URI of a code: `urn:ticket-events:problem:invalid-transition`. */
@@ -37,7 +39,16 @@ const TICKET_ERROR_STATUS: Readonly<Record<TicketErrorCode, { status: number; ti
   // A deleted ticket never comes back (there is no undelete command), which is what 410 says.
   DELETED: { status: 410, title: 'Ticket deleted' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  // The service has already retried for about 10 s; the client may try again a little later.
+  UNAVAILABLE: { status: 503, title: 'Service unavailable' },
 }
+
+/**
+ * The `Retry-After` of a `503` for a retryable `UNAVAILABLE`, in seconds. The service has
+ * already retried for about 10 s before answering, so the store is not back in a blink;
+ * a client that waits this long and retries with the same `Idempotency-Key` is safe.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 
 /**
  * A problem raised by the HTTP layer to end a request early. Thrown inside the handler
@@ -67,8 +78,9 @@ export function problemResponse(problem: ProblemDetails, headers: Readonly<Recor
 
 /**
  * Turns anything thrown while serving a request into a problem response: an
- * {@link HttpProblem} as raised, a `TicketError` by its code, and anything else as a
- * 500 whose body says nothing about the cause (it goes to `onUnexpected` instead).
+ * {@link HttpProblem} as raised, a `TicketError` by its code (`UNAVAILABLE` as `503` with
+ * `Retry-After` when a retry can help, its cause told to `onUnexpected`), and anything
+ * else as a 500 whose body says nothing about the cause (it goes to `onUnexpected` instead).
  */
 export function errorToResponse(error: unknown, instance: string, onUnexpected: (error: unknown) => void): Response {
   if (error instanceof HttpProblem) {
@@ -76,16 +88,22 @@ export function errorToResponse(error: unknown, instance: string, onUnexpected: 
   }
   if (isTicketError(error)) {
     const { status, title } = TICKET_ERROR_STATUS[error.code] ?? { status: 500, title: 'Internal error' }
+    const unavailable = error.code === 'UNAVAILABLE'
+    // A store failure is the operator's to see (its message may name hosts and drivers),
+    // not the client's: the client gets a plain sentence, onError gets the error.
+    if (unavailable) onUnexpected(error)
     const problem: ProblemDetails = {
       type: problemType(error.code),
       title,
       status,
-      detail: error.message,
+      detail: unavailable ? unavailableDetail(error.retryable) : error.message,
       instance,
       code: error.code,
       ...(error.code === 'VALIDATION' ? { issues: error.issues } : {}),
+      retryable: error.retryable,
     }
-    return problemResponse(problem)
+    const retryAfter = unavailable && error.retryable
+    return problemResponse(problem, retryAfter ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {})
   }
   onUnexpected(error)
   return problemResponse({
@@ -96,4 +114,11 @@ export function errorToResponse(error: unknown, instance: string, onUnexpected: 
     instance,
     code: 'INTERNAL',
   })
+}
+
+/** The `detail` of a `503`: what the client can do, nothing about the servers behind it. */
+function unavailableDetail(retryable: boolean): string {
+  return retryable
+    ? `The ticket store is unavailable. Try again in ${UNAVAILABLE_RETRY_AFTER_SECONDS} s; repeat a command with the same Idempotency-Key so it is applied once.`
+    : 'The ticket store failed, and this request cannot simply be repeated: check the ticket before you send it again.'
 }

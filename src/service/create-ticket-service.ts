@@ -6,7 +6,7 @@ import { TICKET_SCHEMA_VERSION, type Ticket } from '../core/model/ticket.js'
 import { type HandleResult, handle } from '../core/reducer/handle.js'
 import { replay } from '../core/reducer/replay.js'
 import { type AppendBatch, DEFAULT_CAPABILITIES, type TicketStore } from '../store-contract/ticket-store.js'
-import { backoff } from './backoff.js'
+import { backoffDelay, CONFLICT_BACKOFF, DEFAULT_UNAVAILABLE_RETRY, sleep, UnavailableRetrySchedule } from './backoff.js'
 import { guardStore } from './guarded-store.js'
 import { eventsQuerySchema, listQuerySchema, toAppliedEventsQuery, toAppliedListQuery } from './query-schemas.js'
 import { scopeArgumentSchema, serviceOptionsSchema, ticketIdArgumentSchema } from './service-schemas.js'
@@ -21,6 +21,7 @@ export const DEFAULT_DEDUPE_WINDOW_MS = 48 * 60 * 60 * 1000
 export const DEFAULT_MAX_RETRIES = 10
 /** Keep this many recently used ticket states in memory unless told otherwise. */
 export const DEFAULT_CACHE_SIZE = 1000
+export { DEFAULT_UNAVAILABLE_RETRY }
 
 /**
  * Creates the ticket service: commands in, events stored, state and pages out.
@@ -29,6 +30,11 @@ export const DEFAULT_CACHE_SIZE = 1000
  *   after it), decides with the pure {@link handle}, and appends the events with the
  *   version it read (optimistic concurrency). On a `CONCURRENCY` conflict it starts over
  *   from the idempotency check, up to `maxRetries` times with a short jittered backoff.
+ * - A store that is `UNAVAILABLE` (a dropped connection, a failover, a busy SQLite file)
+ *   is retried with a longer backoff, 50 ms doubling to 2 s for about 10 s in all
+ *   (`unavailableRetry`), by `execute` and by the reads. When an append failed that way,
+ *   the service asks the store whether the batch's first event is stored before it
+ *   retries, so a command whose commit went through is never applied twice.
  * - A command carrying `meta.commandId` runs once per ticket within the dedupe window:
  *   a repeat returns the first result and appends nothing.
  * - The states it last wrote or read are kept in a small LRU cache (`cacheSize`, default
@@ -69,6 +75,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY
   const dedupeWindowMs = options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
+  const unavailableRetry = { ...DEFAULT_UNAVAILABLE_RETRY, ...definedOnly(options.unavailableRetry) }
   const capabilities = { ...DEFAULT_CAPABILITIES, ...options.store.capabilities }
   const snapshots = capabilities.supportsSnapshots !== false
   const cache = new StateCache(options.cacheSize ?? DEFAULT_CACHE_SIZE)
@@ -87,7 +94,13 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     return replay(stream.events, stream.snapshot)
   }
 
-  async function runOnce(store: TicketStore, ticketId: string, command: Command, workspaceId: string | undefined): Promise<HandleResult> {
+  async function runOnce(
+    store: TicketStore,
+    ticketId: string,
+    command: Command,
+    workspaceId: string | undefined,
+    retries: UnavailableRetrySchedule,
+  ): Promise<HandleResult> {
     const now = currentTime(ctx)
     const commandId = command.meta?.commandId
     const notBefore = new Date(now.getTime() - dedupeWindowMs).toISOString()
@@ -143,11 +156,54 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       await store.append(batch)
     } catch (error) {
       cache.delete(ticketId)
-      throw error
+      if (!isTicketError(error) || error.code !== 'UNAVAILABLE' || !(await appendLanded(store, batch, error, retries))) throw error
     }
     cache.set(ticketId, result.state)
     if (batch.snapshot !== undefined) snapshotStale.delete(ticketId)
     return result
+  }
+
+  /**
+   * Settles the outcome of an append that failed with `UNAVAILABLE`: the connection may
+   * have died after the commit was sent. A batch is stored whole or not at all, so its
+   * first event tells. `true`: it landed. `false`: it did not, and a retry is safe.
+   * Throws an `UNAVAILABLE` saying the outcome is unknown when the store cannot be asked.
+   */
+  async function appendLanded(store: TicketStore, batch: AppendBatch, failure: TicketError, retries: UnavailableRetrySchedule) {
+    const firstEventId = batch.events[0]?.id
+    if (firstEventId === undefined) return false
+    if (store.hasEvent === undefined) {
+      // With a command id a retry is safe: it finds the command's record if the append
+      // landed. Without one, nothing can tell a landed append from a lost one.
+      if (batch.command !== undefined) return false
+      throw outcomeUnknown(batch, failure, false)
+    }
+    for (;;) {
+      try {
+        return await store.hasEvent(firstEventId)
+      } catch (error) {
+        const delay = retries.nextDelay(error)
+        if (delay === undefined) {
+          const retryable = batch.command !== undefined && isTicketError(error) && error.retryable
+          throw outcomeUnknown(batch, error, retryable)
+        }
+        await sleep(delay)
+      }
+    }
+  }
+
+  /** Runs a read, retrying it while the store is `UNAVAILABLE` and the retry budget lasts. */
+  async function retryingReads<T>(read: (store: TicketStore) => Promise<T>): Promise<T> {
+    const retries = new UnavailableRetrySchedule(unavailableRetry)
+    for (;;) {
+      try {
+        return await read(await guarded.ready())
+      } catch (error) {
+        const delay = retries.nextDelay(error)
+        if (delay === undefined) throw error
+        await sleep(delay)
+      }
+    }
   }
 
   return {
@@ -155,14 +211,21 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const id = parseTicketId(ticketId)
       const workspaceId = parseScope(scope)
       const parsed = prepareCommand(id, parseCommand(command), workspaceId)
-      const store = await guarded.ready()
-      for (let attempt = 0; ; attempt++) {
+      const retries = new UnavailableRetrySchedule(unavailableRetry)
+      for (let conflicts = 0; ; ) {
+        let delay: number | undefined
         try {
-          return await runOnce(store, id, parsed, workspaceId)
+          return await runOnce(await guarded.ready(), id, parsed, workspaceId, retries)
         } catch (error) {
-          if (!isTicketError(error) || error.code !== 'CONCURRENCY' || attempt >= maxRetries) throw error
+          if (isTicketError(error) && error.code === 'CONCURRENCY') {
+            if (conflicts >= maxRetries) throw error
+            delay = backoffDelay(CONFLICT_BACKOFF, conflicts++)
+          } else {
+            delay = retries.nextDelay(error)
+            if (delay === undefined) throw error
+          }
         }
-        await backoff(attempt)
+        await sleep(delay)
       }
     },
 
@@ -170,20 +233,20 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const id = parseTicketId(ticketId)
       const workspaceId = parseScope(scope)
       // Always read the store: other processes may have written since we cached.
-      const ticket = await load(await guarded.ready(), id)
+      const ticket = await retryingReads((store) => load(store, id))
       cache.set(id, ticket)
       return ticket !== null && inScope(ticket, workspaceId) ? ticket : null
     },
 
     async events(query): Promise<EventsPage> {
       const applied = toAppliedEventsQuery(parseWith(eventsQuerySchema, query === undefined ? {} : query, 'events query'))
-      const result = await (await guarded.ready()).readEvents(applied)
+      const result = await retryingReads((store) => store.readEvents(applied))
       return { query: applied, result }
     },
 
     async list(query): Promise<TicketsPage> {
       const applied = toAppliedListQuery(parseWith(listQuerySchema, query, 'list query'))
-      const result = await (await guarded.ready()).listTickets(applied)
+      const result = await retryingReads((store) => store.listTickets(applied))
       return { query: applied, result }
     },
 
@@ -191,6 +254,28 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       return guarded.close()
     },
   }
+}
+
+/**
+ * The error for an append whose outcome could not be settled: the store failed after the
+ * commit may have been sent, and could not be asked afterwards. Retrying is safe only
+ * with a command id, which makes a repeat return the first result.
+ */
+function outcomeUnknown(batch: AppendBatch, cause: unknown, retryable: boolean): TicketError {
+  const advice =
+    batch.command !== undefined
+      ? `Retrying with the same meta.commandId (${batch.command.commandId}) is safe: if it landed, the retry returns its result.`
+      : 'It carried no meta.commandId, so a retry might apply it twice: check the ticket before you run it again.'
+  return new TicketError(
+    'UNAVAILABLE',
+    `The store failed while appending to ticket ${batch.ticketId} and could not be asked afterwards whether the append landed. ${advice}`,
+    { cause, retryable, details: { ticketId: batch.ticketId, outcome: 'unknown' } },
+  )
+}
+
+/** The entries of `options` whose value is not `undefined`, so defaults stay in place. */
+function definedOnly<T extends object>(options: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>
 }
 
 /** Runs `handle` and returns a result that appends events, or `null` for a rejection or a no-op. */

@@ -9,6 +9,7 @@ export {
   DEFAULT_DEDUPE_WINDOW_MS,
   DEFAULT_MAX_RETRIES,
   DEFAULT_SNAPSHOT_EVERY,
+  DEFAULT_UNAVAILABLE_RETRY,
 } from './create-ticket-service.js'
 export {
   DEFAULT_EVENTS_LIMIT,
@@ -29,5 +30,6 @@ export type {
   TicketService,
   TicketServiceOptions,
   TicketsPage,
+  UnavailableRetryOptions,
   WorkspaceScope,
 } from './ticket-service.js'

@@ -20,6 +20,13 @@ export const serviceOptionsSchema = z.strictObject({
   dedupeWindowMs: z.optional(z.int().check(z.minimum(0))),
   maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(1000))),
   cacheSize: z.optional(z.int().check(z.minimum(0))),
+  unavailableRetry: z.optional(
+    z.strictObject({
+      initialDelayMs: z.optional(z.int().check(z.minimum(1), z.maximum(60_000))),
+      maxDelayMs: z.optional(z.int().check(z.minimum(1), z.maximum(600_000))),
+      maxElapsedMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
+    }),
+  ),
 })
 
 /** A ticket id argument, wrapped so issues carry the path `ticketId`. @internal */

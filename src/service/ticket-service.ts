@@ -17,6 +17,32 @@ export interface TicketServiceOptions {
   readonly cacheSize?: number
   /** How many times a command is retried after a `CONCURRENCY` conflict (default 10). */
   readonly maxRetries?: number
+  /**
+   * How `execute`, `load`, `events` and `list` retry when the store is `UNAVAILABLE` (a
+   * dropped connection, a failover, a busy SQLite file). Default: 50 ms doubling to 2 s,
+   * for about 10 s in all; `{ maxElapsedMs: 0 }` turns retrying off.
+   */
+  readonly unavailableRetry?: UnavailableRetryOptions
+}
+
+/**
+ * The service's backoff for a store that is `UNAVAILABLE`. Each wait is between half and
+ * all of `min(maxDelayMs, initialDelayMs × 2^retry)`; retrying stops when the next wait
+ * would end more than `maxElapsedMs` after the first failure, and the last error is thrown.
+ *
+ * @example
+ * ```ts
+ * // A serverless function with a 5 s budget gives the store 3 s to come back.
+ * createTicketService({ store, unavailableRetry: { maxElapsedMs: 3000 } })
+ * ```
+ */
+export interface UnavailableRetryOptions {
+  /** The first wait, in ms (default 50); each further wait doubles. */
+  readonly initialDelayMs?: number
+  /** The longest single wait, in ms (default 2000). */
+  readonly maxDelayMs?: number
+  /** How long after the first failure retrying may go on, in ms (default 10 000; 0 never retries). */
+  readonly maxElapsedMs?: number
 }
 
 /** Scopes a call to one workspace: another workspace's ticket is `NOT_FOUND` / `null`. */
@@ -49,9 +75,16 @@ export interface TicketService {
    * last saw, checked by the append's expected version), `handle`, append with the
    * expected version, retry on conflict. A repeated `meta.commandId` within the dedupe
    * window returns the first result and appends nothing.
+   *
+   * A store that is `UNAVAILABLE` is retried with backoff (see
+   * {@link TicketServiceOptions.unavailableRetry}); when an append failed, the service first
+   * asks the store whether it landed, so a command is never applied twice.
+   *
+   * @throws {TicketError} `UNAVAILABLE` when the store stayed unavailable; `retryable`
+   * then says whether calling again can help. If you retry yourself, pass `meta.commandId`.
    */
   execute(ticketId: string, command: unknown, scope?: WorkspaceScope): Promise<HandleResult>
-  /** The ticket's current state, or `null`. */
+  /** The ticket's current state, or `null`. Retried like `execute` while the store is `UNAVAILABLE`. */
   load(ticketId: string, scope?: WorkspaceScope): Promise<Ticket | null>
   /** A page of the global log (omit `workspaceId` for the whole log). */
   events(query?: unknown): Promise<EventsPage>

@@ -101,6 +101,11 @@ export const DEFAULT_CAPABILITIES: StoreCapabilities = { supportsSnapshots: true
 /**
  * A place to keep ticket events. Implement this to add a database; run
  * `describeStoreContract` from `ticket-events/testing` against it to prove it.
+ *
+ * Any method may throw `TicketError('UNAVAILABLE')`, with the driver's error as `cause`,
+ * when the database or the connection to it failed (refused, reset, terminated, timed
+ * out, a serialization failure, a busy file). The service retries those with backoff
+ * while `retryable` is `true`; everything else it passes on.
  */
 export interface TicketStore {
   /** A short name for messages and test titles, like `"sqlite"`. */
@@ -118,6 +123,8 @@ export interface TicketStore {
    * idempotency record.
    * @throws {TicketError} `CONCURRENCY` when the ticket's version is not `expectedVersion`
    * or the command id was already recorded for the ticket; nothing is written then.
+   * @throws {TicketError} `UNAVAILABLE` when the database failed; the batch may then have
+   * been stored or not (see {@link TicketStore.hasEvent}).
    */
   append(batch: AppendBatch): Promise<void>
   /**
@@ -133,6 +140,17 @@ export interface TicketStore {
    * no-op or a rejection decided on it; without it the service reloads the stream.
    */
   currentVersion?(ticketId: string): Promise<number>
+  /**
+   * Optional: whether an event with this id is stored. The service asks it after an
+   * `append` failed with `UNAVAILABLE` — the connection may have died after the commit
+   * was sent, so the batch may or may not have landed — with the batch's first event id,
+   * before it retries: a batch is stored whole or not at all, so the answer settles the
+   * outcome. If an earlier append of this store may still be committing, wait for it to
+   * end (or throw a retryable `UNAVAILABLE`) rather than answer `false` too early.
+   * Without this method the service cannot tell; see `docs/adapters.md` for what it
+   * does then.
+   */
+  hasEvent?(eventId: string): Promise<boolean>
   /** The remembered result of a command recorded at or after `notBefore` (ISO time), or `null`. */
   findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null>
   /** Releases what the store opened itself (not connections or pools the caller passed in). */

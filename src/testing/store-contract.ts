@@ -14,6 +14,7 @@ import { defineEventsQueryTests } from './store-contract/events-query-tests.js'
 import { defineGlobalOrderTests } from './store-contract/global-order-tests.js'
 import { defineIdempotencyTests } from './store-contract/idempotency-tests.js'
 import { defineListTests } from './store-contract/list-tests.js'
+import { defineLostAppendTests } from './store-contract/lost-append-tests.js'
 import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from './store-contract/skip-list.js'
 import { defineSnapshotTests } from './store-contract/snapshot-tests.js'
 import { defineStoreBasicsTests } from './store-contract/store-basics-tests.js'
@@ -61,7 +62,9 @@ const argumentsSchema = z.strictObject({
  * - snapshots are kept and read back with only the tail, and only under their schema
  *   version (when `capabilities.supportsSnapshots` is `false`, the whole stream instead);
  * - bad input is `VALIDATION` with issue paths and changes nothing;
- * - `migrate()` is idempotent.
+ * - `migrate()` is idempotent;
+ * - `hasEvent`, when offered, tells stored events from others, so an append whose
+ *   connection dropped is retried when it did not land and not applied twice when it did.
  *
  * Every test gets its own store from `makeStore` — which must return an empty store
  * that shares nothing with earlier ones (a new database file, schema or in-memory
@@ -133,6 +136,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('workspaces', () => defineWorkspaceTests(test))
       describe('snapshots', () => defineSnapshotTests(test))
       describe('bad input', () => defineValidationTests(test))
+      describe('lost connections', () => defineLostAppendTests(test))
     })
 
     it(SKIP_LIST_CHECK_TITLE, () => {

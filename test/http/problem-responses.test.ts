@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTicketHandler } from '../../src/http/index.js'
+import { TicketError } from '../../src/index.js'
 import { createTicketService } from '../../src/service/create-ticket-service.js'
+import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { CHAT, createPendingTicket, type HttpFixture, KEY_A, startHttpFixture, TEAM, USER, WORKSPACE_A } from './http-fixture.js'
 import { serveHandler } from './serve-handler.js'
@@ -13,6 +15,7 @@ interface Problem {
   code: string
   instance?: string
   issues?: { path: (string | number)[]; message: string; code: string }[]
+  retryable?: boolean
 }
 
 async function problemOf(response: Response): Promise<Problem> {
@@ -303,6 +306,56 @@ describe('500 Internal Server Error', () => {
     const response = await handler(new Request('http://tickets.test/api/v1/tickets/details', { headers: { authorization: 'k' } }))
     expect(response.status).toBe(500)
     expect(reported).toHaveLength(1)
+  })
+})
+
+describe('503 Service Unavailable', () => {
+  /** A memory store whose list reads fail the way a store reports a database it cannot reach. */
+  function unreachableStore(retryable: boolean): TicketStore {
+    const store = memoryStore()
+    return {
+      ...store,
+      async listTickets() {
+        throw new TicketError('UNAVAILABLE', 'PostgreSQL is unavailable: "connect ECONNREFUSED 10.20.30.40:5432" (ECONNREFUSED).', {
+          cause: Object.assign(new Error('connect ECONNREFUSED 10.20.30.40:5432'), { code: 'ECONNREFUSED' }),
+          retryable,
+        })
+      },
+    }
+  }
+
+  async function listThrough(store: TicketStore): Promise<{ response: Response; reported: unknown[] }> {
+    const reported: unknown[] = []
+    // No service retries here: the store's failure reaches the handler at once.
+    const service = createTicketService({ store, unavailableRetry: { maxElapsedMs: 0 } })
+    const handler = createTicketHandler({
+      service,
+      authenticate: () => ({ workspaceId: WORKSPACE_A }),
+      onError: (error) => reported.push(error),
+    })
+    const response = await handler(new Request('http://tickets.test/api/v1/tickets/details', { headers: { authorization: 'k' } }))
+    await service.close()
+    return { response, reported }
+  }
+
+  it('answers a store that stays unavailable with 503, code UNAVAILABLE and Retry-After, naming no server', async () => {
+    const { response, reported } = await listThrough(unreachableStore(true))
+
+    expect(response.status).toBe(503)
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0)
+    const problem = await problemOf(response.clone())
+    expect(problem).toMatchObject({ code: 'UNAVAILABLE', retryable: true, type: 'urn:ticket-events:problem:unavailable' })
+    expect(await response.text()).not.toContain('10.20.30.40')
+    // The operator learns what failed.
+    expect(reported).toEqual([expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringContaining('10.20.30.40') })])
+  })
+
+  it('leaves Retry-After out when a retry cannot help', async () => {
+    const { response } = await listThrough(unreachableStore(false))
+
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toBeNull()
+    expect(await problemOf(response)).toMatchObject({ code: 'UNAVAILABLE', retryable: false })
   })
 })
 

@@ -43,6 +43,12 @@ export interface StoreHooks {
   beforeLoad?: (ticketId: string, store: TicketStore) => Promise<void>
   /** Runs before each `migrate` reaches the real store; a rejection fails that migration. */
   migrate?: () => Promise<void>
+  /** Runs after each append was stored (a rejection plays an answer lost on the way back). */
+  afterAppend?: (batch: AppendBatch) => Promise<void>
+  /** Runs before each `hasEvent` reaches the real store. */
+  beforeHasEvent?: (eventId: string) => Promise<void>
+  /** Runs before each `readEvents` and `listTickets` reaches the real store. */
+  beforeRead?: () => Promise<void>
 }
 
 /**
@@ -69,11 +75,26 @@ export function instrument(store: TicketStore, hooks: StoreHooks = {}): { store:
       if (hooks.beforeAppend) await hooks.beforeAppend(batch, store)
       await store.append(batch)
       log.appends.push(batch)
+      if (hooks.afterAppend) await hooks.afterAppend(batch)
     },
-    readEvents: (query) => store.readEvents(query),
-    listTickets: (query) => store.listTickets(query),
+    async readEvents(query) {
+      if (hooks.beforeRead) await hooks.beforeRead()
+      return store.readEvents(query)
+    },
+    async listTickets(query) {
+      if (hooks.beforeRead) await hooks.beforeRead()
+      return store.listTickets(query)
+    },
     findCommand: (ticketId, commandId, notBefore) => store.findCommand(ticketId, commandId, notBefore),
     ...(store.currentVersion === undefined ? {} : { currentVersion: (ticketId: string) => store.currentVersion!(ticketId) }),
+    ...(store.hasEvent === undefined
+      ? {}
+      : {
+          async hasEvent(eventId: string) {
+            if (hooks.beforeHasEvent) await hooks.beforeHasEvent(eventId)
+            return store.hasEvent!(eventId)
+          },
+        }),
     async close() {
       log.closes++
       await store.close()

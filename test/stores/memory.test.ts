@@ -8,6 +8,11 @@ import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 describeStoreContract('memory', () => memoryStore())
 describeStoreContract('memory without snapshots', () => memoryStore({ supportsSnapshots: false }))
+// A store as written before the optional methods existed: the service must manage without them.
+describeStoreContract('memory without optional methods', () => {
+  const { currentVersion: _currentVersion, hasEvent: _hasEvent, ...required } = memoryStore()
+  return required
+})
 
 const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 const OTHER_WORKSPACE = '0c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'

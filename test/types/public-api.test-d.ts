@@ -15,6 +15,9 @@ import {
   type TicketErrorCode,
   type TicketEvent,
   type TicketService,
+  type TicketServiceOptions,
+  type TicketStore,
+  type UnavailableRetryOptions,
 } from '../../src/index.js'
 
 describe('the public API types', () => {
@@ -48,6 +51,8 @@ describe('the public API types', () => {
   it('narrows unknown errors with isTicketError', () => {
     const error: unknown = new Error()
     if (isTicketError(error)) expectTypeOf(error.code).toEqualTypeOf<TicketErrorCode>()
+    expectTypeOf<'UNAVAILABLE'>().toExtend<TicketErrorCode>()
+    expectTypeOf<TicketError['retryable']>().toEqualTypeOf<boolean>()
     expectTypeOf<TicketError['issues'][number]['path']>().toEqualTypeOf<readonly (string | number)[]>()
   })
 
@@ -61,5 +66,9 @@ describe('the public API types', () => {
     expectTypeOf(createTicketService).returns.toEqualTypeOf<TicketService>()
     expectTypeOf<TicketService['execute']>().returns.resolves.toEqualTypeOf<HandleResult>()
     expectTypeOf<TicketService['load']>().returns.resolves.toEqualTypeOf<Ticket | null>()
+    expectTypeOf<NonNullable<TicketServiceOptions['unavailableRetry']>>().toEqualTypeOf<UnavailableRetryOptions>()
+    expectTypeOf<NonNullable<TicketStore['hasEvent']>>().toEqualTypeOf<(eventId: string) => Promise<boolean>>()
+    // A store written before hasEvent existed still is a TicketStore.
+    expectTypeOf<Omit<TicketStore, 'hasEvent' | 'currentVersion'>>().toExtend<TicketStore>()
   })
 })

@@ -14,6 +14,7 @@ export type TicketErrorCode =
   | 'ARCHIVED'
   | 'CONCURRENCY'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNAVAILABLE'
 
 /** One problem found while validating input; `path` follows zod's issue paths. */
 export interface TicketIssue {
@@ -27,7 +28,16 @@ export interface TicketErrorOptions {
   readonly issues?: readonly TicketIssue[]
   readonly details?: Readonly<Record<string, unknown>>
   readonly cause?: unknown
+  /**
+   * Whether calling again can help. Defaults to `true` for `UNAVAILABLE` and `CONCURRENCY`
+   * and `false` for every other code; a store sets `false` on an `UNAVAILABLE` that no
+   * retry can cure (a caller's single connection that died).
+   */
+  readonly retryable?: boolean
 }
+
+/** The codes whose errors are {@link TicketError.retryable} unless the thrower says otherwise. */
+const RETRYABLE_BY_DEFAULT: ReadonlySet<TicketErrorCode> = new Set<TicketErrorCode>(['UNAVAILABLE', 'CONCURRENCY'])
 
 // A registry symbol, so two bundled copies of the library recognise each other's errors.
 const brand: unique symbol = Symbol.for('ticket-events.TicketError') as never
@@ -38,6 +48,12 @@ const brand: unique symbol = Symbol.for('ticket-events.TicketError') as never
  * `code` says what went wrong, `issues` lists zod's findings for `VALIDATION`,
  * and `details` carries the facts behind the message (for example `from` and `to`
  * for `INVALID_TRANSITION`, `expectedVersion` and `actualVersion` for `CONCURRENCY`).
+ *
+ * `UNAVAILABLE` means a store or its connection failed (a dropped connection, a
+ * failover, a busy SQLite file); the driver's error is the `cause`. `retryable` says
+ * whether calling again can help: `true` for `CONCURRENCY` and, unless the store knows
+ * better, for `UNAVAILABLE`. The ticket service already retries both before an error
+ * reaches you (see `docs/reliability.md`).
  *
  * @example
  * ```ts
@@ -55,6 +71,8 @@ export class TicketError extends Error {
   readonly code: TicketErrorCode
   readonly issues: readonly TicketIssue[]
   readonly details: Readonly<Record<string, unknown>>
+  /** Whether calling again can help (see {@link TicketErrorOptions.retryable} for the defaults). */
+  readonly retryable: boolean
   readonly [brand] = true
 
   constructor(code: TicketErrorCode, message: string, options: TicketErrorOptions = {}) {
@@ -62,6 +80,7 @@ export class TicketError extends Error {
     this.code = code
     this.issues = options.issues ?? []
     this.details = options.details ?? {}
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code)
   }
 
   /** A plain object for logs and HTTP problem responses. */
@@ -69,10 +88,18 @@ export class TicketError extends Error {
     name: string
     code: TicketErrorCode
     message: string
+    retryable: boolean
     issues: readonly TicketIssue[]
     details: Readonly<Record<string, unknown>>
   } {
-    return { name: this.name, code: this.code, message: this.message, issues: this.issues, details: this.details }
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      issues: this.issues,
+      details: this.details,
+    }
   }
 }
 

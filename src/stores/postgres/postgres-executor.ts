@@ -2,11 +2,17 @@
  * How the store runs SQL on each kind of connection: a pool (a connection per
  * transaction), or a single connection (a client or PGlite, one transaction at a time).
  *
+ * Both own the connection's faults: they listen for its `error` event while they hold it
+ * (node-postgres emits one when the connection drops, and an unheard `error` event ends
+ * the process), and they turn transient driver errors into `TicketError('UNAVAILABLE')`
+ * (see `postgres-errors.ts`).
+ *
  * @internal
  * @module
  */
 import { ConnectionMutex } from './connection-mutex.js'
-import type { PostgresPool, PostgresQueryable } from './postgres-store-config.js'
+import { isLostConnection, lostClientError, toPostgresStoreError } from './postgres-errors.js'
+import type { PostgresClient, PostgresPool, PostgresPoolClient, PostgresQueryable } from './postgres-store-config.js'
 
 /** Runs statements alone (autocommit) or together in one transaction. */
 export interface PostgresExecutor {
@@ -14,14 +20,14 @@ export interface PostgresExecutor {
   query(text: string, params?: unknown[]): Promise<readonly unknown[]>
   /** Runs `work` between `BEGIN` and `COMMIT` on one connection; rolls back if it throws. */
   transaction<T>(work: (session: PostgresQueryable) => Promise<T>): Promise<T>
-  /** Ends what the executor opened itself. */
+  /** Ends what the executor opened itself, and stops listening to what it did not. */
   close(): Promise<void>
 }
 
 /**
- * An executor over a pool. Each transaction checks out its own connection and releases
- * it afterwards (destroying it when the rollback itself failed, so a broken connection
- * never goes back to the pool).
+ * An executor over a pool. Each transaction checks out its own connection, listens for
+ * its `error` event until it gives it back, and gives back a broken one with the error,
+ * so the pool discards it instead of handing it to the next caller.
  *
  * @param getPool - returns the pool (opened lazily when the store owns it)
  * @param endPool - ends the pool on `close()`, or `null` when the caller owns it
@@ -30,17 +36,32 @@ export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() 
   return {
     async query(text, params) {
       const pool = await getPool()
-      return (await pool.query(text, params)).rows
+      try {
+        // pg-pool listens on the connection it checks out for `pool.query` itself.
+        return (await pool.query(text, params)).rows
+      } catch (error) {
+        throw toPostgresStoreError(error)
+      }
     },
     async transaction(work) {
       const pool = await getPool()
-      const client = await pool.connect()
       let broken: Error | undefined
+      const onError = (error: Error): void => {
+        broken ??= error
+      }
+      let client: PostgresPoolClient
       try {
-        return await inTransaction(client, work, (error) => {
-          broken = error
-        })
+        client = await checkOut(pool, onError)
+      } catch (error) {
+        throw toPostgresStoreError(error)
+      }
+      try {
+        return await inTransaction(client, work, onError)
+      } catch (error) {
+        if (isLostConnection(error)) onError(asError(error))
+        throw toPostgresStoreError(error)
       } finally {
+        client.removeListener?.('error', onError)
         client.release(broken)
       }
     },
@@ -50,21 +71,74 @@ export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() 
   }
 }
 
+/** node-postgres's callback form of `pool.connect`. */
+type ConnectCallback = (error: Error | undefined, client: PostgresPoolClient | undefined) => void
+
+/**
+ * Checks out a connection and listens for its `error` event from the moment it is handed
+ * over. node-postgres hands a new connection over while it is still reading the packet
+ * that made it ready; when the server ended the session at once (a terminated backend),
+ * the same packet goes on with a `FATAL` that is emitted before an `await` would resume.
+ * The callback form of `connect` runs inside that hand-over, so the listener is there in
+ * time; a pool whose `connect` takes no callback is awaited instead.
+ */
+function checkOut(pool: PostgresPool, onError: (error: Error) => void): Promise<PostgresPoolClient> {
+  const connect = pool.connect as (callback?: ConnectCallback) => Promise<PostgresPoolClient> | undefined
+  if (connect.length === 0) {
+    return pool.connect().then((client) => {
+      client.on?.('error', onError)
+      return client
+    })
+  }
+  return new Promise((resolve, reject) => {
+    connect.call(pool, (error, client) => {
+      if (error !== undefined && error !== null) return reject(error)
+      if (client === undefined) return reject(new Error('The pool handed over no connection.'))
+      client.on?.('error', onError)
+      resolve(client)
+    })
+  })
+}
+
 /**
  * An executor over one connection (a `pg.Client` or PGlite). Every statement, alone or
  * in a transaction, waits its turn, so a read never runs inside another call's open
  * transaction and two transactions never interleave.
+ *
+ * The connection belongs to the caller, and a lost one does not come back: from the
+ * first sign of loss (its `error` event, or a statement failing for it) every call fails
+ * with an `UNAVAILABLE` that is not retryable.
  */
-export function singleConnectionExecutor(connection: PostgresQueryable): PostgresExecutor {
+export function singleConnectionExecutor(connection: PostgresClient): PostgresExecutor {
   const mutex = mutexFor(connection)
+  let lost: unknown
+  const onError = (error: Error): void => {
+    lost ??= error
+  }
+  connection.on?.('error', onError)
+
+  const guarded = <T>(work: () => Promise<T>): Promise<T> =>
+    mutex.run(async () => {
+      if (lost !== undefined) throw lostClientError(lost)
+      try {
+        return await work()
+      } catch (error) {
+        if (!isLostConnection(error)) throw toPostgresStoreError(error)
+        lost ??= error
+        throw lostClientError(error)
+      }
+    })
+
   return {
     query(text, params) {
-      return mutex.run(async () => (await connection.query(text, params)).rows)
+      return guarded(async () => (await connection.query(text, params)).rows)
     },
     transaction(work) {
-      return mutex.run(() => inTransaction(connection, work, () => {}))
+      return guarded(() => inTransaction(connection, work, onError))
     },
-    async close() {},
+    async close() {
+      connection.removeListener?.('error', onError)
+    },
   }
 }
 
@@ -80,6 +154,10 @@ function mutexFor(connection: object): ConnectionMutex {
   return mutex
 }
 
+/**
+ * Runs `work` in a transaction. A failed `ROLLBACK` leaves the connection in an unknown
+ * state, so it is reported broken and never used again.
+ */
 async function inTransaction<T>(
   connection: PostgresQueryable,
   work: (session: PostgresQueryable) => Promise<T>,
@@ -94,8 +172,12 @@ async function inTransaction<T>(
     try {
       await connection.query('ROLLBACK')
     } catch (rollbackError) {
-      onBrokenConnection(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)))
+      onBrokenConnection(asError(rollbackError))
     }
     throw error
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
 }

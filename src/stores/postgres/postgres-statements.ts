@@ -30,14 +30,16 @@ export function postgresStatements(s: string) {
         WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) ORDER BY e.version
       ) AS tail ON true`,
     currentVersion: `SELECT version FROM ${s}.ticket_projections WHERE ticket_id = $1`,
+    // Both projection writes return the append's transaction id: if the connection drops
+    // after COMMIT was sent, the store asks pg_xact_status about it (see hasEvent).
     insertProjection: `INSERT INTO ${s}.ticket_projections (${projectionColumns})
       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10, $11, $12, $13)
-      ON CONFLICT (ticket_id) DO NOTHING RETURNING version`,
+      ON CONFLICT (ticket_id) DO NOTHING RETURNING version, pg_current_xact_id()::text AS transaction_id`,
     // The WHERE on version is the optimistic check: a concurrent append that committed
     // first changed the version, so this updates nothing (READ COMMITTED re-checks the row).
     updateProjection: `UPDATE ${s}.ticket_projections SET workspace_id = $2, chat_id = $3, status = $4, assignee_id = $5,
       tag_ids = $6::uuid[], summary_lower = $7, archived = $8, deleted = $9, created_at = $10, updated_at = $11, version = $12, state = $13
-      WHERE ticket_id = $1 AND version = $14 RETURNING version`,
+      WHERE ticket_id = $1 AND version = $14 RETURNING version, pg_current_xact_id()::text AS transaction_id`,
     insertEvents: (count: number) =>
       `INSERT INTO ${s}.ticket_events (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ${placeholders(count, 7)}`,
     insertAudit: `INSERT INTO ${s}.ticket_audits (id, ticket_id, created_at, record) VALUES ($1, $2, $3, $4)`,
@@ -50,6 +52,9 @@ export function postgresStatements(s: string) {
       ON CONFLICT (ticket_id, command_id) DO UPDATE SET recorded_at = excluded.recorded_at, result = excluded.result
       WHERE ${s}.ticket_commands.recorded_at < $5::timestamptz RETURNING 1`,
     findCommand: `SELECT result FROM ${s}.ticket_commands WHERE ticket_id = $1 AND command_id = $2 AND recorded_at >= $3`,
+    eventExists: `SELECT 1 AS found FROM ${s}.ticket_events WHERE id = $1`,
+    // 'in progress', 'committed' or 'aborted' (null once the id is too old to tell, long after it ended).
+    transactionStatus: 'SELECT pg_xact_status($1::xid8) AS status',
     resolveCursor: `SELECT transaction_id::text AS transaction_id, position::text AS position, workspace_id FROM ${s}.ticket_events WHERE id = $1`,
     readEvents: (conditions: readonly string[], limitParam: string) =>
       `SELECT event FROM ${s}.ticket_events

@@ -19,9 +19,19 @@ export interface PostgresQueryable {
   query(text: string, params?: unknown[]): Promise<PostgresQueryResult>
 }
 
+/**
+ * A connection's `error` event, as node-postgres emits it when the connection drops. An
+ * `error` event nobody listens to ends a Node process, so the store listens on every
+ * connection it holds. Optional: a connection without events (PGlite) has nothing to drop.
+ */
+export interface PostgresErrorEvents {
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown
+}
+
 /** A connection checked out of a pool (`pg.PoolClient`). */
-export interface PostgresPoolClient extends PostgresQueryable {
-  /** Returns the connection; an argument destroys it instead (after a failed rollback). */
+export interface PostgresPoolClient extends PostgresQueryable, PostgresErrorEvents {
+  /** Returns the connection; an argument destroys it instead (a broken connection never goes back to the pool). */
   release(destroy?: Error | boolean): void
 }
 
@@ -34,8 +44,10 @@ export interface PostgresPool extends PostgresQueryable {
 /**
  * A single connection (`pg.Client`), as serverless functions hold. The store runs one
  * transaction at a time on it, so concurrent calls never interleave their statements.
+ * While the store is open it listens for the client's `error` event; once the connection
+ * is lost, every call fails with `UNAVAILABLE` (not retryable).
  */
-export type PostgresClient = PostgresQueryable
+export interface PostgresClient extends PostgresQueryable, PostgresErrorEvents {}
 
 /** An in-process PGlite instance (`@electric-sql/pglite`): one connection, serialised like a client. */
 export type PGliteDatabase = PostgresQueryable

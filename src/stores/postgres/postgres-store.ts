@@ -1,5 +1,5 @@
 import { parseWith } from '../../core/commands/parse-command.js'
-import { TicketError } from '../../core/errors/ticket-error.js'
+import { isTicketError, TicketError } from '../../core/errors/ticket-error.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
@@ -34,6 +34,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const UNIQUE_VIOLATION = '23505'
 const STREAM_VERSION_CONSTRAINT = 'ticket_events_stream_version_key'
 const DEFAULT_MAX_CONNECTIONS = 10
+/** How long the pool the store opens waits for a new connection before giving up (pg's default is forever). */
+const CONNECT_TIMEOUT_MS = 5000
+/** How many appends with an unsettled outcome the store remembers (see `hasEvent`). */
+const MAX_UNSETTLED_APPENDS = 1000
 
 /**
  * Creates a ticket store in PostgreSQL (or in-process PGlite): the store users scale out on.
@@ -48,7 +52,13 @@ const DEFAULT_MAX_CONNECTIONS = 10
  *
  * Every append is one transaction: it checks the ticket's version against
  * `expectedVersion` and writes the events, the `list()` projection row, the audit, the
- * snapshot and the command record together. The global log is ordered by
+ * snapshot and the command record together.
+ *
+ * A dropped connection never ends the process: the store listens for `error` on every
+ * connection it holds. Refused, reset, terminated or timed-out connections, serialization
+ * failures and deadlocks surface as `TicketError('UNAVAILABLE')` (the driver's error as
+ * `cause`), which the ticket service retries; a lost `client` stays lost, so its errors
+ * are not retryable (see `docs/reliability.md`). The global log is ordered by
  * `(transaction_id, position)` and readers see only transactions older than the oldest
  * one still in flight, so a reader paging with `afterId` never skips a late commit
  * (see `docs/postgres.md`).
@@ -72,6 +82,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
   const sql = postgresStatements(quoteIdentifier(schemaName))
   let closed: Promise<void> | undefined
+  // Appends whose connection was lost once all their statements had run (so COMMIT may
+  // have been sent): first event id → the transaction's id, so hasEvent can wait for a
+  // commit still in flight.
+  const unsettled = new Map<string, string>()
 
   const run = (text: string, params?: unknown[]): Promise<readonly unknown[]> => {
     if (closed) return Promise.reject(new Error(`The postgres store (schema "${schemaName}") is closed.`))
@@ -126,9 +140,18 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
     async append(batch) {
       if (closed) throw new Error(`The postgres store (schema "${schemaName}") is closed.`)
+      let transactionId: string | undefined
       try {
-        await executor.transaction((session) => appendInTransaction(session, sql, batch))
+        await executor.transaction(async (session) => {
+          transactionId = await appendInTransaction(session, sql, batch)
+        })
       } catch (error) {
+        const firstEventId = batch.events[0]?.id
+        if (isTicketError(error) && error.code === 'UNAVAILABLE' && transactionId !== undefined && firstEventId !== undefined) {
+          // The COMMIT may have reached the server: remember which transaction to ask about.
+          unsettled.set(firstEventId, transactionId)
+          if (unsettled.size > MAX_UNSETTLED_APPENDS) unsettled.delete(unsettled.keys().next().value as string)
+        }
         // The unique (ticket_id, version) is the backstop behind the projection check.
         if (isUniqueViolation(error, STREAM_VERSION_CONSTRAINT)) {
           const actual = await currentVersion(executor, sql, batch.ticketId)
@@ -150,6 +173,24 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
       if (!UUID.test(ticketId)) return 0
       const rows = await run(sql.currentVersion, [ticketId])
       return rows[0] === undefined ? 0 : Number(row(rows[0])['version'])
+    },
+
+    async hasEvent(eventId) {
+      const transactionId = unsettled.get(eventId)
+      if (transactionId !== undefined) {
+        // A connection can drop after COMMIT was sent and before the server acted on it;
+        // until that transaction ends, "not stored" could still turn into "stored".
+        const status = row((await run(sql.transactionStatus, [transactionId]))[0])['status']
+        if (status === 'in progress') {
+          throw new TicketError(
+            'UNAVAILABLE',
+            `The append that wrote event ${eventId} lost its connection and its transaction (${transactionId}) has not ended yet; ask again shortly.`,
+            { details: { transactionId } },
+          )
+        }
+        unsettled.delete(eventId)
+      }
+      return (await run(sql.eventExists, [eventId])).length > 0
     },
 
     async findCommand(ticketId, commandId, notBefore) {
@@ -186,6 +227,7 @@ interface PgModule {
   readonly Pool: new (config: {
     connectionString: string
     max: number
+    connectionTimeoutMillis: number
   }) => PostgresPool & {
     on(event: 'error', listener: (error: Error) => void): unknown
   }
@@ -204,14 +246,15 @@ async function openPool(connectionString: string, max: number): Promise<Postgres
   }
   const Pool = loaded.Pool ?? loaded.default?.Pool
   if (!Pool) throw new Error('The "pg" package does not export Pool; is it pg 8 or newer?')
-  const pool = new Pool({ connectionString, max })
+  const pool = new Pool({ connectionString, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
   // An idle connection that drops (a server restart) is removed by the pool; without a
   // listener its 'error' event would crash the process.
   pool.on('error', () => {})
   return pool
 }
 
-async function appendInTransaction(session: PostgresQueryable, sql: PostgresStatements, batch: AppendBatch): Promise<void> {
+/** Writes the batch in the open transaction and returns the transaction's id (`xid8`, as text). */
+async function appendInTransaction(session: PostgresQueryable, sql: PostgresStatements, batch: AppendBatch): Promise<string> {
   const { ticketId, state, expectedVersion } = batch
   const projection = [
     ticketId,
@@ -236,6 +279,7 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
     const actual = await session.query(sql.currentVersion, [ticketId])
     throw concurrencyError(batch, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
   }
+  const transactionId = String(row(locked.rows[0])['transaction_id'])
 
   if (batch.events.length > 0) {
     const params: unknown[] = []
@@ -264,6 +308,7 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
       )
     }
   }
+  return transactionId
 }
 
 async function readEvents(

@@ -3,7 +3,15 @@ import { parseWith } from '../../core/commands/parse-command.js'
 import { TicketError } from '../../core/errors/ticket-error.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
-import type { AppendBatch, CommandResult, ListTicketsQuery, ReadEventsQuery, StoredStream, TicketStore } from '../../store-contract/ticket-store.js'
+import type {
+  AppendBatch,
+  CommandResult,
+  ListTicketsQuery,
+  ReadEventsQuery,
+  StoredStream,
+  TicketStore,
+} from '../../store-contract/ticket-store.js'
+import { toSqliteStoreError } from './sqlite-errors.js'
 import { type OwnedSqliteDatabase, openSqliteFile } from './sqlite-open.js'
 import { APPEND_SQL, SCHEMA_VERSION_TABLE_SQL, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js'
 import type { SqliteDatabase, SqliteStatement, SqliteStoreOptions, SqliteSynchronous } from './sqlite-store-config.js'
@@ -70,12 +78,41 @@ const optionsSchema = z.union([
  */
 export function sqliteStore(options: SqliteStoreOptions): TicketStore {
   parseWith(optionsSchema, options, 'sqlite store options')
-  if (options.database !== undefined) return new SqliteTicketStore(async () => options.database, false)
+  if (options.database !== undefined) return withTypedDriverErrors(new SqliteTicketStore(async () => options.database, false))
   const settings = {
     busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
     synchronous: options.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS,
   }
-  return new SqliteTicketStore(() => openSqliteFile(options.filename, settings), true)
+  return withTypedDriverErrors(new SqliteTicketStore(() => openSqliteFile(options.filename, settings), true))
+}
+
+/**
+ * The store as callers see it: every method's busy or locked database becomes a retryable
+ * `UNAVAILABLE` (see {@link toSqliteStoreError}), in this one place rather than in each method.
+ */
+function withTypedDriverErrors(store: SqliteTicketStore): TicketStore {
+  const typed =
+    <Args extends unknown[], Result>(method: (...args: Args) => Promise<Result>) =>
+    async (...args: Args): Promise<Result> => {
+      try {
+        return await method.apply(store, args)
+      } catch (error) {
+        throw toSqliteStoreError(error)
+      }
+    }
+  return {
+    name: store.name,
+    capabilities: store.capabilities,
+    migrate: typed(store.migrate),
+    loadStream: typed(store.loadStream),
+    append: typed(store.append),
+    readEvents: typed(store.readEvents),
+    listTickets: typed(store.listTickets),
+    currentVersion: typed(store.currentVersion),
+    hasEvent: typed(store.hasEvent),
+    findCommand: typed(store.findCommand),
+    close: typed(store.close),
+  }
 }
 
 interface EventRow {
@@ -105,6 +142,7 @@ const READ_SQL = {
   streamWorkspace: 'SELECT workspace_id FROM ticket_events WHERE ticket_id = ? LIMIT 1',
   eventPosition: 'SELECT position, workspace_id FROM ticket_events WHERE id = ?',
   command: 'SELECT result FROM ticket_commands WHERE ticket_id = ? AND command_id = ? AND recorded_at >= ?',
+  eventExists: 'SELECT 1 AS found FROM ticket_events WHERE id = ?',
 } as const
 
 /** The SQLite implementation of {@link TicketStore}; built by {@link sqliteStore}. */
@@ -236,6 +274,12 @@ class SqliteTicketStore implements TicketStore {
   async currentVersion(ticketId: string): Promise<number> {
     await this.#database()
     return (this.#prepare(APPEND_SQL.currentVersion).get(ticketId) as { version: number }).version
+  }
+
+  async hasEvent(eventId: string): Promise<boolean> {
+    await this.#database()
+    // A transaction here ends before its call returns, so there is never a commit in flight to wait for.
+    return this.#prepare(READ_SQL.eventExists).get(eventId) !== undefined
   }
 
   async findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null> {

@@ -44,10 +44,15 @@ const optionsSchema = z
  * PGlite. Each claim is one `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING`
  * statement, which PostgreSQL runs atomically, so several receivers can share the table.
  *
+ * The store only calls your `query()`: listen for `error` on the pool or client you pass
+ * (`pool.on('error', …)`), or a connection that drops while idle ends the process.
+ *
  * @example
  * ```ts
  * import pg from 'pg'
- * const store = postgresDedupeStore({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) })
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL })
+ * pool.on('error', (error) => console.warn('idle PostgreSQL connection dropped', error))
+ * const store = postgresDedupeStore({ pool })
  * const consumer = createIdempotentConsumer({ store, handler })
  * ```
  */
