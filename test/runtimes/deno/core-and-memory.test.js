@@ -1,10 +1,12 @@
-// The core, the ticket service on the memory store and the HTTP handler under Deno, run
+// The core, the ticket service on the memory store, webhook payloads and signatures and
+// the HTTP handler under Deno, run
 // by test/runtimes/runtimes.test.ts as `deno test` with no permissions at all. It imports
 // the package as built for the runtime tests (.tmp/runtime-build).
 import assert from 'node:assert/strict'
 import { createTicketHandler } from '../../../.tmp/runtime-build/http/index.js'
 import { createTicketService, handle, isTicketError, replay } from '../../../.tmp/runtime-build/index.js'
 import { memoryStore } from '../../../.tmp/runtime-build/memory/index.js'
+import { signWebhook, toWebhook, verifyWebhook } from '../../../.tmp/runtime-build/webhooks/index.js'
 
 const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 const TICKET = '2d5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
@@ -138,4 +140,16 @@ Deno.test('the HTTP handler serves the ticket API from Web-standard Requests', a
   const refused = await handler(new Request(`http://localhost/api/v1/tickets/${id}/details`, { headers: { authorization: 'wrong' } }))
   assert.equal(refused.status, 401)
   await service.close()
+})
+
+Deno.test('a webhook payload is rendered, signed and verified with Web Crypto', async () => {
+  const created = handle(null, create())
+  const [event] = created.events
+  const payload = toWebhook(event, { ticket: created.state })
+  assert.equal(payload.eventId, event.id)
+  const body = JSON.stringify(payload)
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+  const headers = await signWebhook({ id: payload.eventId, body, secret })
+  assert.deepEqual(await verifyWebhook({ headers, body, secret }), { id: payload.eventId, timestamp: Number(headers['webhook-timestamp']) })
+  await assert.rejects(verifyWebhook({ headers, body: body.replace('pending', 'ongoing'), secret }))
 })
