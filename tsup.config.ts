@@ -10,7 +10,8 @@ export const entries = {
   'http/index': 'src/http/index.ts',
 }
 
-const shared: Options = {
+/** Build options of every published entry (the runtime tests build with them too). */
+export const shared: Options = {
   dts: true,
   sourcemap: true,
   target: 'es2022',

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import type { BenchRow, BenchSection } from './report.js'
@@ -17,8 +18,16 @@ const ENTRIES = [
 /** Optional peers and Node built-ins are the user's, not part of an entry's weight. */
 const EXTERNAL = ['pg', 'better-sqlite3', '@electric-sql/pglite', 'fast-check', 'vitest', 'node:*']
 
-/** Minified + gzipped size of one entry with all its dependencies, bundled by esbuild for a browser-like target. */
-async function gzippedSize(entry: string): Promise<number> {
+/** The package's runtime dependencies (zod, …) and their subpaths: left out to measure the library's own code. */
+const DEPENDENCIES = Object.keys(
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+).flatMap((name) => [name, `${name}/*`])
+
+/**
+ * Minified + gzipped size of one entry with all its dependencies (but `leaveOut`),
+ * bundled by esbuild for a browser-like target.
+ */
+async function gzippedSize(entry: string, leaveOut: readonly string[] = []): Promise<number> {
   const result = await build({
     stdin: { contents: `export * from '${entry}'`, resolveDir: process.cwd(), loader: 'ts' },
     bundle: true,
@@ -27,7 +36,7 @@ async function gzippedSize(entry: string): Promise<number> {
     platform: 'neutral',
     mainFields: ['module', 'main'],
     conditions: ['import'],
-    external: EXTERNAL,
+    external: [...EXTERNAL, ...leaveOut],
     write: false,
     logLevel: 'silent',
   })
@@ -59,6 +68,14 @@ export const benchSize: BenchSection = async () => {
       ...(entry === 'ticket-events' ? { target: '<= 30 KB' } : {}),
     })
   }
+  // How much of the core entry is the library's own code, next to the whole entry of the same run.
+  const whole = rows[0]?.value ?? 0
+  rows.push({
+    name: `ticket-events, own code only (its dependencies left out)`,
+    value: (await gzippedSize('ticket-events', DEPENDENCIES)) / 1024,
+    unit: 'KB',
+    baseline: { name: 'with its dependencies', value: whole },
+  })
   const runs = 15
   const bare = medianRunMs(['-e', '0'], runs)
   const withImport = medianRunMs(['--input-type=module', '-e', "await import('ticket-events')"], runs)

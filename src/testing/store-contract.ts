@@ -116,8 +116,11 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
     }
 
     // The tests share one `current` world, so they must not run concurrently even when
-    // the caller's config says `sequence.concurrent`.
-    describe.sequential('guarantees', () => {
+    // the caller's config says `sequence.concurrent`. `bun test` runs this suite through
+    // its vitest compatibility, which has no `describe.sequential` and runs tests one at
+    // a time anyway.
+    const sequential = describe.sequential ?? describe
+    sequential('guarantees', () => {
       beforeEach(async () => {
         current = await openContractContext(makeStore)
       })

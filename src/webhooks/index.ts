@@ -43,7 +43,7 @@ export {
   sqliteDedupeStore,
 } from './consumer/sqlite-dedupe-store.js'
 export { TRUNCATION_MARKER, type TruncatedField } from './payload/fit-to-size.js'
-export { jsonByteLength } from './payload/json-byte-length.js'
+export { jsonByteLength, type MeasureVisitor } from './payload/json-byte-length.js'
 export {
   DEFAULT_MAX_WEBHOOK_BYTES,
   type ToWebhookOptions,
@@ -51,7 +51,7 @@ export {
   type WebhookContext,
   type WebhookTruncation,
 } from './payload/to-webhook.js'
-export type { ChangeEventType, WebhookBody, WebhookPayload } from './payload/webhook-payload.js'
+export type { ChangeEventType, WebhookBody, WebhookEventFields, WebhookPayload } from './payload/webhook-payload.js'
 export { type SignWebhookInput, signWebhook, type WebhookHeaders } from './signing/sign-webhook.js'
 export type { WebhookBodyBytes } from './signing/signed-content.js'
 export {

@@ -44,7 +44,8 @@ function gate() {
 
 const backends: [string, () => DedupeBackend | Promise<DedupeBackend>][] = [
   ['memory', memoryBackend],
-  ['SQLite', sqliteBackend],
+  ['SQLite', () => sqliteBackend()],
+  ['SQLite, a driver whose get() answers null for no row (as bun:sqlite)', () => sqliteBackend({ nullRows: true })],
   ['PostgreSQL', () => postgresBackend('consumer')],
 ]
 

@@ -1,3 +1,4 @@
+import { isBun, openBunSqlite } from './bun-sqlite.js'
 import type { SqliteDatabase, SqliteSynchronous } from './sqlite-store-config.js'
 
 /** A connection the store opened itself, and so closes itself. */
@@ -22,8 +23,9 @@ export interface SqliteFileSettings {
 }
 
 /**
- * Opens a database file with `better-sqlite3` (an optional peer dependency, loaded only
- * here) and applies the store's pragmas:
+ * Opens a database file — with Bun's built-in `bun:sqlite` under Bun, otherwise with
+ * `better-sqlite3` (an optional peer dependency, loaded only here) — and applies the
+ * store's pragmas:
  * - `journal_mode = WAL`: readers never block the writer and a commit is one append to
  *   the WAL file, which a killed process cannot leave half-written;
  * - `synchronous = NORMAL` (or `FULL`): see {@link SqliteSynchronous};
@@ -37,6 +39,25 @@ export async function openSqliteFile(
   settings: SqliteFileSettings,
   importer: BetterSqliteImporter = importBetterSqlite,
 ): Promise<OwnedSqliteDatabase> {
+  const database = isBun() ? openBunSqlite(filename) : await openBetterSqlite(filename, settings, importer)
+  try {
+    database.exec('PRAGMA journal_mode = WAL')
+    database.exec(`PRAGMA synchronous = ${settings.synchronous}`)
+    database.exec(`PRAGMA busy_timeout = ${Math.trunc(settings.busyTimeoutMs)}`)
+    database.exec('PRAGMA foreign_keys = ON')
+  } catch (error) {
+    database.close()
+    throw error
+  }
+  return database
+}
+
+/** Loads `better-sqlite3` and opens the file with it, or says how to install it. */
+async function openBetterSqlite(
+  filename: string,
+  settings: SqliteFileSettings,
+  importer: BetterSqliteImporter,
+): Promise<OwnedSqliteDatabase> {
   let module: BetterSqliteModule
   try {
     module = (await importer()) as BetterSqliteModule
@@ -49,15 +70,5 @@ export async function openSqliteFile(
       { cause: error },
     )
   }
-  const database = new module.default(filename, { timeout: settings.busyTimeoutMs })
-  try {
-    database.exec('PRAGMA journal_mode = WAL')
-    database.exec(`PRAGMA synchronous = ${settings.synchronous}`)
-    database.exec(`PRAGMA busy_timeout = ${Math.trunc(settings.busyTimeoutMs)}`)
-    database.exec('PRAGMA foreign_keys = ON')
-  } catch (error) {
-    database.close()
-    throw error
-  }
-  return database
+  return new module.default(filename, { timeout: settings.busyTimeoutMs })
 }

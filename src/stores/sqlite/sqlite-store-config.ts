@@ -14,7 +14,7 @@ export interface SqliteStatement {
   run(...params: unknown[]): unknown
   /** Every row, as objects keyed by column name. */
   all(...params: unknown[]): unknown[]
-  /** The first row, or `undefined` when there is none. */
+  /** The first row, or `undefined` (better-sqlite3) or `null` (bun:sqlite) when there is none. */
   get(...params: unknown[]): unknown
 }
 
@@ -30,8 +30,9 @@ export interface SqliteTransaction<Args extends unknown[], Result> {
 }
 
 /**
- * The subset of a synchronous SQLite connection the store uses. `better-sqlite3`'s
- * `Database` satisfies it; so can a wrapper around another driver.
+ * The subset of a synchronous SQLite connection the store uses. The `Database` of
+ * `better-sqlite3` and of Bun's built-in `bun:sqlite` satisfy it; so can a wrapper
+ * around another driver.
  *
  * @example
  * ```ts
@@ -41,6 +42,16 @@ export interface SqliteTransaction<Args extends unknown[], Result> {
  * const database = new Database('tickets.db')
  * database.pragma('journal_mode = WAL')
  * const store = sqliteStore({ database }) // store.close() leaves `database` open
+ * ```
+ *
+ * @example Bun
+ * ```ts
+ * import { Database } from 'bun:sqlite'
+ * import { sqliteStore } from 'ticket-events/sqlite'
+ *
+ * const database = new Database('tickets.db')
+ * database.exec('PRAGMA journal_mode = WAL')
+ * const store = sqliteStore({ database })
  * ```
  */
 export interface SqliteDatabase {
@@ -68,7 +79,10 @@ export interface SqliteStoreCommonOptions {
   readonly synchronous?: SqliteSynchronous
 }
 
-/** Let the store open (and later close) a database file with `better-sqlite3`. */
+/**
+ * Let the store open (and later close) a database file: with `bun:sqlite` under Bun,
+ * with `better-sqlite3` everywhere else.
+ */
 export interface SqliteStoreFileOptions extends SqliteStoreCommonOptions {
   /** The database file (created when missing), or `:memory:`. */
   readonly filename: string

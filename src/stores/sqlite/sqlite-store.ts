@@ -185,15 +185,14 @@ class SqliteTicketStore implements TicketStore {
 
   async loadStream(ticketId: string, options: { readonly snapshotSchemaVersion: number }): Promise<StoredStream | null> {
     await this.#database()
-    const snapshotRow = this.#prepare(READ_SQL.newestSnapshot).get(ticketId, options.snapshotSchemaVersion) as
-      | { version: number; state: string }
-      | undefined
+    const snapshotRow = this.#row<{ version: number; state: string }>(READ_SQL.newestSnapshot, ticketId, options.snapshotSchemaVersion)
     const snapshot = snapshotRow === undefined ? null : (JSON.parse(snapshotRow.state) as Ticket)
     const rows = this.#prepare(READ_SQL.streamAfter).all(ticketId, snapshotRow?.version ?? 0) as StreamRow[]
     if (snapshot === null && rows.length === 0) return null
     if (rows.length === 0) return { snapshot, events: [] }
     const workspaceId =
-      snapshot?.workspaceId ?? (this.#prepare(READ_SQL.streamWorkspace).get(ticketId) as { workspace_id: string }).workspace_id
+      // The stream has rows here, so this query finds one.
+      snapshot?.workspaceId ?? this.#row<{ workspace_id: string }>(READ_SQL.streamWorkspace, ticketId)!.workspace_id
     return { snapshot, events: rows.map((row) => toEvent(row, ticketId, workspaceId)) }
   }
 
@@ -207,7 +206,7 @@ class SqliteTicketStore implements TicketStore {
     await this.#database()
     let after = 0
     if (query.afterId !== undefined) {
-      const row = this.#prepare(READ_SQL.eventPosition).get(query.afterId) as { position: number; workspace_id: string } | undefined
+      const row = this.#row<{ position: number; workspace_id: string }>(READ_SQL.eventPosition, query.afterId)
       if (row === undefined || (query.workspaceId !== undefined && row.workspace_id !== query.workspaceId)) {
         // An event of another workspace is reported exactly like a missing one.
         throw new TicketError('VALIDATION', `Invalid events query: afterId ${query.afterId} is not an event of this log.`, {
@@ -273,18 +272,18 @@ class SqliteTicketStore implements TicketStore {
 
   async currentVersion(ticketId: string): Promise<number> {
     await this.#database()
-    return (this.#prepare(APPEND_SQL.currentVersion).get(ticketId) as { version: number }).version
+    return this.#version(ticketId)
   }
 
   async hasEvent(eventId: string): Promise<boolean> {
     await this.#database()
     // A transaction here ends before its call returns, so there is never a commit in flight to wait for.
-    return this.#prepare(READ_SQL.eventExists).get(eventId) !== undefined
+    return this.#row(READ_SQL.eventExists, eventId) !== undefined
   }
 
   async findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null> {
     await this.#database()
-    const row = this.#prepare(READ_SQL.command).get(ticketId, commandId, canonicalTime(notBefore)) as { result: string } | undefined
+    const row = this.#row<{ result: string }>(READ_SQL.command, ticketId, commandId, canonicalTime(notBefore))
     return row === undefined ? null : (JSON.parse(row.result) as CommandResult)
   }
 
@@ -301,7 +300,7 @@ class SqliteTicketStore implements TicketStore {
 
   /** The whole append; runs inside one immediate transaction. */
   #write(batch: AppendBatch): void {
-    const actual = (this.#prepare(APPEND_SQL.currentVersion).get(batch.ticketId) as { version: number }).version
+    const actual = this.#version(batch.ticketId)
     if (actual !== batch.expectedVersion) {
       throw new TicketError(
         'CONCURRENCY',
@@ -311,9 +310,7 @@ class SqliteTicketStore implements TicketStore {
     }
     const command = batch.command
     if (command !== undefined) {
-      const recorded = this.#prepare(APPEND_SQL.recordedCommand).get(batch.ticketId, command.commandId) as
-        | { recorded_at: string }
-        | undefined
+      const recorded = this.#row<{ recorded_at: string }>(APPEND_SQL.recordedCommand, batch.ticketId, command.commandId)
       const expired = recorded !== undefined && command.notBefore !== undefined && recorded.recorded_at < canonicalTime(command.notBefore)
       if (recorded !== undefined && !expired) {
         throw new TicketError('CONCURRENCY', `Command ${command.commandId} was already recorded for ticket ${batch.ticketId}.`, {
@@ -385,6 +382,19 @@ class SqliteTicketStore implements TicketStore {
       },
     )
     return this.#opening
+  }
+
+  /**
+   * The first row of a query, or `undefined` when there is none: better-sqlite3's
+   * `get()` returns `undefined` for no row, bun:sqlite's returns `null`.
+   */
+  #row<Row>(sql: string, ...params: unknown[]): Row | undefined {
+    return (this.#prepare(sql).get(...params) ?? undefined) as Row | undefined
+  }
+
+  /** The ticket's last stored version, 0 before any (the query always returns one row). */
+  #version(ticketId: string): number {
+    return this.#row<{ version: number }>(APPEND_SQL.currentVersion, ticketId)!.version
   }
 
   /** Prepares each SQL text once per store. Only called after {@link #database} resolved. */

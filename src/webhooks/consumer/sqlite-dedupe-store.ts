@@ -3,13 +3,17 @@ import { parseWith } from '../../core/index.js'
 import { type ClaimOutcome, type DedupeClaim, type DedupeStore, PROCESSED, PROCESSING } from './dedupe-store.js'
 import { DEFAULT_DEDUPE_TABLE, quoteIdentifier, sqlIdentifierSchema } from './sql-identifier.js'
 
-/** The part of a better-sqlite3 prepared statement the store uses. */
+/** The part of a better-sqlite3 (or bun:sqlite) prepared statement the store uses. */
 export interface SqliteStatementLike {
   run(...params: unknown[]): { readonly changes: number | bigint }
+  /** The first row, or `undefined` (better-sqlite3) or `null` (bun:sqlite) when there is none. */
   get(...params: unknown[]): unknown
 }
 
-/** The part of a better-sqlite3 `Database` the store uses (no driver types are imported). */
+/**
+ * The part of a better-sqlite3 `Database` the store uses (no driver types are imported);
+ * Bun's `bun:sqlite` `Database` has it too.
+ */
 export interface SqliteDatabaseLike {
   exec(sql: string): unknown
   prepare(sql: string): SqliteStatementLike
@@ -17,7 +21,7 @@ export interface SqliteDatabaseLike {
 
 /** Options of {@link sqliteDedupeStore}. */
 export interface SqliteDedupeStoreOptions {
-  /** A better-sqlite3 `Database` (or anything with the same `exec` / `prepare`). */
+  /** A better-sqlite3 or bun:sqlite `Database` (or anything with the same `exec` / `prepare`). */
   readonly database: SqliteDatabaseLike
   /** The table to keep delivery ids in. Default `ticket_events_webhook_deliveries`. */
   readonly tableName?: string
@@ -30,13 +34,13 @@ const optionsSchema = z.strictObject({
       value !== null &&
       typeof (value as SqliteDatabaseLike).exec === 'function' &&
       typeof (value as SqliteDatabaseLike).prepare === 'function',
-    { error: 'Expected a better-sqlite3 Database (with exec and prepare)' },
+    { error: 'Expected a better-sqlite3 or bun:sqlite Database (with exec and prepare)' },
   ),
   tableName: z.optional(sqlIdentifierSchema),
 })
 
 /**
- * A {@link DedupeStore} in a SQLite table, through a better-sqlite3-shaped database.
+ * A {@link DedupeStore} in a SQLite table, through a better-sqlite3 or bun:sqlite database.
  * Each claim is a single `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING`
  * statement, so it is atomic also between processes sharing the file (set a
  * `busy_timeout` on the connection when several processes write).
@@ -72,6 +76,8 @@ export function sqliteDedupeStore(options: SqliteDedupeStoreOptions): DedupeStor
     statements ??= prepare()
     return statements
   }
+  // better-sqlite3's get() returns undefined for no row, bun:sqlite's returns null.
+  const claimOnce = (claim: DedupeClaim): boolean => ready().claim.get(claim.eventId, claim.token, claim.leaseUntil, claim.now) != null
 
   return {
     async migrate() {
@@ -85,12 +91,11 @@ export function sqliteDedupeStore(options: SqliteDedupeStoreOptions): DedupeStor
          CREATE INDEX IF NOT EXISTS ${index} ON ${table} (expires_at);`,
       )
     },
-    async claim({ eventId, token, now, leaseUntil }: DedupeClaim): Promise<ClaimOutcome> {
-      const sql = ready()
-      if (sql.claim.get(eventId, token, leaseUntil, now) !== undefined) return 'claimed'
-      const row = sql.state.get(eventId) as { state: string } | undefined
+    async claim(claim: DedupeClaim): Promise<ClaimOutcome> {
+      if (claimOnce(claim)) return 'claimed'
+      const row = ready().state.get(claim.eventId) as { state: string } | null | undefined
       // No row: it was released between the two statements; the next attempt can claim it.
-      if (row === undefined) return sql.claim.get(eventId, token, leaseUntil, now) !== undefined ? 'claimed' : 'in_flight'
+      if (row == null) return claimOnce(claim) ? 'claimed' : 'in_flight'
       return row.state === PROCESSED ? 'processed' : 'in_flight'
     },
     async complete({ eventId, token, expiresAt }) {

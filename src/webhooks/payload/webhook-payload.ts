@@ -1,7 +1,10 @@
 import type { DerivedType, EventPayloads, FieldChange, Ticket, TicketEventType } from '../../core/index.js'
 
-/** The event's own fields that a webhook body repeats (none for events with an empty payload). */
-type EventFields<T extends TicketEventType> = T extends 'ticket:created'
+/**
+ * The event's own fields that a webhook body repeats (none for `ticket:created` and for
+ * events with an empty payload).
+ */
+export type WebhookEventFields<T extends TicketEventType> = T extends 'ticket:created'
   ? Record<never, never>
   : EventPayloads[T] extends Record<string, never>
     ? Record<never, never>
@@ -29,7 +32,7 @@ export type ChangeEventType = 'ticket:updated' | DerivedType
 export type WebhookBody<T extends TicketEventType = TicketEventType> = { readonly ticket: Ticket } & (T extends ChangeEventType
   ? { readonly previousTicket: Ticket; readonly changes: readonly FieldChange[] }
   : { readonly previousTicket?: Ticket }) &
-  EventFields<T>
+  WebhookEventFields<T>
 
 /**
  * A webhook delivery body: `{ eventId, type, timestamp, payload }` (webhook events reference).

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { type DedupeStore, memoryDedupeStore, postgresDedupeStore, sqliteDedupeStore } from '../../../src/webhooks/index.js'
+import { nullForNoRow } from '../../support/null-row-sqlite.js'
 
 /** A dedupe store backend under test: `open()` gives a store on shared data; `close()` frees it all. */
 export interface DedupeBackend {
@@ -19,19 +20,22 @@ export function memoryBackend(): DedupeBackend {
   return { name: 'memory', open: () => store, close: async () => {} }
 }
 
-/** SQLite in a temporary file; each `open()` is a separate connection to it. */
-export function sqliteBackend(): DedupeBackend {
+/**
+ * SQLite in a temporary file; each `open()` is a separate connection to it. With
+ * `nullRows`, statements answer `null` for "no row", as Bun's bun:sqlite does.
+ */
+export function sqliteBackend({ nullRows = false } = {}): DedupeBackend {
   const directory = mkdtempSync(join(tmpdir(), 'ticket-events-webhooks-'))
   const file = join(directory, 'dedupe.db')
   const connections: Database.Database[] = []
   return {
-    name: 'sqlite',
+    name: nullRows ? 'sqlite (null for no row)' : 'sqlite',
     open() {
       const database = new Database(file)
       database.pragma('journal_mode = WAL')
       database.pragma('busy_timeout = 5000')
       connections.push(database)
-      return sqliteDedupeStore({ database })
+      return sqliteDedupeStore({ database: nullRows ? nullForNoRow(database) : database })
     },
     async close() {
       for (const connection of connections) connection.close()

@@ -1,0 +1,155 @@
+// The core, the ticket service on the memory store, webhook payloads and signatures and
+// the HTTP handler under Deno, run
+// by test/runtimes/runtimes.test.ts as `deno test` with no permissions at all. It imports
+// the package as built for the runtime tests (.tmp/runtime-build).
+import assert from 'node:assert/strict'
+import { createTicketHandler } from '../../../.tmp/runtime-build/http/index.js'
+import { createTicketService, handle, isTicketError, replay } from '../../../.tmp/runtime-build/index.js'
+import { memoryStore } from '../../../.tmp/runtime-build/memory/index.js'
+import { signWebhook, toWebhook, verifyWebhook } from '../../../.tmp/runtime-build/webhooks/index.js'
+
+const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
+const TICKET = '2d5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
+const AGENT = '3a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
+const TAG = '4a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
+
+const create = (ticketId = TICKET) => ({
+  type: 'create',
+  ticketId,
+  workspaceId: WORKSPACE,
+  chatId: crypto.randomUUID(),
+  ticketingTeamId: null,
+  assigneeId: null,
+  status: 'pending',
+})
+
+/** A clock that moves one second per call, so every event has its own instant. */
+function steppingClock() {
+  let time = Date.parse('2024-05-01T09:00:00.000Z')
+  return () => {
+    time += 1000
+    return new Date(time)
+  }
+}
+
+Deno.test('the test runs without env, read, write or net permission', () => {
+  for (const name of ['env', 'read', 'write', 'net', 'run', 'ffi', 'sys']) {
+    assert.notEqual(Deno.permissions.querySync({ name }).state, 'granted', `${name} permission is granted`)
+  }
+})
+
+Deno.test('without env permission the library runs as in production: returned states are not frozen', () => {
+  const { state } = handle(null, create())
+  assert.equal(Object.isFrozen(state), false)
+})
+
+Deno.test("handle folds a ticket's life and replay rebuilds the same state from its events", () => {
+  const ctx = { now: steppingClock() }
+  const created = handle(null, create(), ctx)
+  const takenOver = handle(created.state, { type: 'takeover', assigneeId: AGENT }, ctx)
+  assert.deepEqual(
+    takenOver.events.map((event) => event.type),
+    ['ticket:updated', 'ticket:status:changed', 'ticket:assigned'],
+  )
+  assert.deepEqual(
+    takenOver.audit?.events.map((event) => [event.type, event.field_name, event.value]),
+    [
+      ['Change', 'status', 'ongoing'],
+      ['Change', 'assignee_id', AGENT],
+    ],
+  )
+  const tagged = handle(takenOver.state, { type: 'tag', tagId: TAG }, ctx)
+  const completed = handle(tagged.state, { type: 'complete', userId: AGENT }, ctx)
+  const events = [created, takenOver, tagged, completed].flatMap((result) => result.events)
+  assert.deepEqual(replay(events), completed.state)
+  assert.equal(completed.state.status, 'completed')
+  assert.equal(completed.state.version, events.length)
+})
+
+Deno.test('a malformed command is a VALIDATION TicketError with the issue path', () => {
+  const { state } = handle(null, create())
+  assert.throws(
+    () => handle(state, { type: 'takeover', assigneeId: 'not-a-uuid' }),
+    (error) => isTicketError(error) && error.code === 'VALIDATION' && error.issues.some((issue) => issue.path.includes('assigneeId')),
+  )
+})
+
+Deno.test('the service on the memory store executes, loads, lists and pages the log', async () => {
+  const tickets = createTicketService({ store: memoryStore() })
+  const second = crypto.randomUUID()
+  await tickets.execute(TICKET, create())
+  await tickets.execute(second, create(second))
+  const { events } = await tickets.execute(TICKET, { type: 'takeover', assigneeId: AGENT })
+
+  assert.equal((await tickets.load(TICKET))?.status, 'ongoing')
+  assert.deepEqual(
+    (await tickets.list({ workspaceId: WORKSPACE, status: 'pending' })).result.map((ticket) => ticket.id),
+    [second],
+  )
+
+  const all = (await tickets.events({ workspaceId: WORKSPACE, limit: 100 })).result
+  assert.equal(all.length, 2 + events.length)
+  const firstPage = await tickets.events({ workspaceId: WORKSPACE, limit: 2 })
+  const rest = await tickets.events({ workspaceId: WORKSPACE, afterId: firstPage.result.at(-1)?.id, limit: 100 })
+  assert.deepEqual([...firstPage.result, ...rest.result], all)
+  await tickets.close()
+})
+
+Deno.test('the service answers a repeated commandId with the first result and appends nothing', async () => {
+  const tickets = createTicketService({ store: memoryStore() })
+  await tickets.execute(TICKET, create())
+  const command = { type: 'tag', tagId: TAG, meta: { commandId: 'tag-once' } }
+  const first = await tickets.execute(TICKET, command)
+  const logBefore = (await tickets.events({ workspaceId: WORKSPACE, limit: 100 })).result
+  const again = await tickets.execute(TICKET, command)
+  assert.deepEqual(again, first)
+  assert.deepEqual((await tickets.events({ workspaceId: WORKSPACE, limit: 100 })).result, logBefore)
+  await tickets.close()
+})
+
+Deno.test('concurrent commands on one ticket all land, with contiguous versions', async () => {
+  const tickets = createTicketService({ store: memoryStore() })
+  await tickets.execute(TICKET, create())
+  const tags = Array.from({ length: 10 }, () => crypto.randomUUID())
+  await Promise.all(tags.map((tagId) => tickets.execute(TICKET, { type: 'tag', tagId })))
+  const state = await tickets.load(TICKET)
+  assert.deepEqual([...(state?.tags ?? [])].sort(), [...tags].sort())
+  const versions = (await tickets.events({ workspaceId: WORKSPACE, limit: 100 })).result.map((event) => event.version)
+  assert.deepEqual(
+    versions,
+    versions.map((_, index) => index + 1),
+  )
+  await tickets.close()
+})
+
+Deno.test('the HTTP handler serves the ticket API from Web-standard Requests', async () => {
+  const service = createTicketService({ store: memoryStore() })
+  const handler = createTicketHandler({ service, authenticate: (key) => (key === 'secret' ? { workspaceId: WORKSPACE } : null) })
+  const headers = { authorization: 'secret', 'content-type': 'application/json' }
+  const created = await handler(
+    new Request('http://localhost/api/v1/tickets', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ chatId: crypto.randomUUID(), ticketingTeamId: null, assigneeId: null, status: 'pending' }),
+    }),
+  )
+  assert.equal(created.status, 200)
+  const { id } = await created.json()
+  const details = await handler(new Request(`http://localhost/api/v1/tickets/${id}/details`, { headers }))
+  assert.equal((await details.json()).status, 'pending')
+  const refused = await handler(new Request(`http://localhost/api/v1/tickets/${id}/details`, { headers: { authorization: 'wrong' } }))
+  assert.equal(refused.status, 401)
+  await service.close()
+})
+
+Deno.test('a webhook payload is rendered, signed and verified with Web Crypto', async () => {
+  const created = handle(null, create())
+  const [event] = created.events
+  const payload = toWebhook(event, { ticket: created.state })
+  assert.equal(payload.eventId, event.id)
+  const body = JSON.stringify(payload)
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+  const headers = await signWebhook({ id: payload.eventId, body, secret })
+  assert.deepEqual(await verifyWebhook({ headers, body, secret }), { id: payload.eventId, timestamp: Number(headers['webhook-timestamp']) })
+  await assert.rejects(verifyWebhook({ headers, body: body.replace('pending', 'ongoing'), secret }))
+})
