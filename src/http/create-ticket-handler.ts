@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import * as z from 'zod/mini'
 import { safeParseWithMessages } from '../core/commands/parse-command.js'
-import { actorSchema } from '../core/commands/schemas.js'
+import { actorSchema, identifierSchema, uuidSchema } from '../core/commands/schemas.js'
 import type { Actor } from '../core/model/event.js'
 import type { TicketService } from '../service/ticket-service.js'
 import { errorToResponse, HttpProblem } from './problem.js'
@@ -62,8 +62,11 @@ const optionsSchema = z.object({
   onError: z.optional(z.custom<(error: unknown, request: Request) => void>((value: unknown) => typeof value === 'function')),
 })
 
-const authenticationSchema = z.object({ workspaceId: z.uuid(), actor: z.optional(actorSchema) })
-const idempotencyKeySchema = z.object({ 'idempotency-key': z.optional(z.string().check(z.minLength(1), z.maxLength(255))) })
+// The workspace id is lower-cased like every UUID, so an authenticator answering `ABC…`
+// scopes the caller to the same workspace as one answering `abc…`.
+const authenticationSchema = z.object({ workspaceId: uuidSchema, actor: z.optional(actorSchema) })
+// The key becomes the command's `meta.commandId`, an identifier.
+const idempotencyKeySchema = z.object({ 'idempotency-key': z.optional(identifierSchema()) })
 
 const routes: readonly Route<RouteContext>[] = [...ticketCommandRoutes, ...ticketDetailsRoutes, ...systemEventsRoutes]
 

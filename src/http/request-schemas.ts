@@ -3,8 +3,11 @@ import {
   assignCommandSchema,
   completeCommandSchema,
   createCommandSchema,
+  identifierSchema,
+  isoDateTimeSchema,
   tagCommandSchema,
   takeoverCommandSchema,
+  textSchema,
   ulidSchema,
   uuidSchema,
 } from '../core/commands/schemas.js'
@@ -64,7 +67,7 @@ export const listTicketsQuerySchema = z.strictObject({
   tagIds: z.optional(idList),
   responderIds: z.optional(idList),
   responderVersionIds: z.optional(idList),
-  search: z.optional(z.string().check(z.maxLength(MAX_SEARCH_LENGTH))),
+  search: z.optional(textSchema(MAX_SEARCH_LENGTH)),
   includeRemoved: z.optional(booleanParam),
   pageNumber: z.optional(positiveInteger(1_000_000)),
   pageSize: z.optional(positiveInteger(MAX_PAGE_SIZE)),
@@ -76,7 +79,7 @@ export const listTicketsQuerySchema = z.strictObject({
  */
 export const eventsQuerySchema = z.strictObject({
   after_id: z.optional(ulidSchema),
-  occurred_after: z.optional(z.iso.datetime({ offset: true })),
-  type: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  occurred_after: z.optional(isoDateTimeSchema),
+  type: z.optional(identifierSchema()),
   limit: z.optional(wholeNumberParam(0, MAX_EVENTS_LIMIT)),
 })

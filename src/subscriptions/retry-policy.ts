@@ -30,11 +30,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 
 /** The zod schema of {@link SubscriptionRetryOptions}. */
 export const retryOptionsSchema = z.strictObject({
+  // Not `z.number()`: zod 4 refuses Infinity there, and Infinity is how to never give up.
   maxAttempts: z.optional(
-    z.number().check(
-      z.minimum(1),
-      z.refine((value) => Number.isInteger(value) || value === Number.POSITIVE_INFINITY, { error: 'Expected a whole number or Infinity' }),
-    ),
+    z.custom<number>((value: unknown) => value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && (value as number) >= 1), {
+      error: 'Expected a whole number of at least 1, or Infinity',
+    }),
   ),
   initialDelayMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
   maxDelayMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
@@ -53,6 +53,8 @@ export function toRetryPolicy(options: SubscriptionRetryOptions = {}): RetryPoli
  * to `jitter` of it.
  */
 export function retryDelay(policy: RetryPolicy, failures: number, random: () => number = Math.random): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** Math.max(0, failures - 1))
+  const grown = policy.initialDelayMs * policy.factor ** Math.max(0, failures - 1)
+  // With `maxAttempts: Infinity` the power overflows to Infinity, and 0 × Infinity is NaN.
+  const exponential = Number.isNaN(grown) ? 0 : Math.min(policy.maxDelayMs, grown)
   return Math.round(exponential * (1 - policy.jitter * random()))
 }

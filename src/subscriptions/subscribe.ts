@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import * as z from 'zod/mini'
 import { parseWith } from '../core/commands/parse-command.js'
-import { ulidSchema, uuidSchema } from '../core/commands/schemas.js'
+import { identifierSchema, ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { isTicketError } from '../core/errors/ticket-error.js'
 import type { TicketEvent } from '../core/model/event.js'
 import { MAX_EVENTS_LIMIT } from '../service/query-schemas.js'
@@ -85,7 +85,7 @@ const optionsSchema = z.object({
   handler: z.custom<(input: never, context: SubscriptionContext) => unknown>(isFunction, { error: 'Expected a function' }),
   batch: z.optional(z.boolean()),
   afterId: z.optional(ulidSchema),
-  types: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(255))).check(z.minLength(1), z.maxLength(100))),
+  types: z.optional(z.array(identifierSchema()).check(z.minLength(1), z.maxLength(100))),
   workspaceId: z.optional(uuidSchema),
   checkpoint: z.optional(
     z.custom<Checkpoint>(

@@ -18,6 +18,7 @@ import { defineLostAppendTests } from './store-contract/lost-append-tests.js'
 import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from './store-contract/skip-list.js'
 import { defineSnapshotTests } from './store-contract/snapshot-tests.js'
 import { defineStoreBasicsTests } from './store-contract/store-basics-tests.js'
+import { defineTextAndIdTests } from './store-contract/text-and-id-tests.js'
 import { defineValidationTests } from './store-contract/validation-tests.js'
 import { defineWorkspaceTests } from './store-contract/workspace-tests.js'
 
@@ -57,7 +58,13 @@ const argumentsSchema = z.strictObject({
  * - a repeated `meta.commandId` returns the first result and appends nothing, also when
  *   two calls race, and runs again once the dedupe window has passed;
  * - `list()` answers from the projection written with the append, with every filter
- *   (search is a literal, case-insensitive substring), newest `createdAt` first, paged;
+ *   (search is a literal, case-insensitive substring: quotes, `%`, `_`, `;` and `--`
+ *   match themselves), newest `createdAt` first, paged;
+ * - every string the schemas accept comes back unchanged from `load`, `events` and
+ *   `list` (newlines, tabs, control characters, any Unicode), and what they refuse
+ *   (U+0000, lone surrogates, control characters in identifiers, times outside years
+ *   0001–9999) is `VALIDATION` before it reaches the store; an upper-case UUID names the
+ *   same ticket, workspace, chat, user or tag as its lower-case form;
  * - a workspace never sees another workspace's tickets or events;
  * - snapshots are kept and read back with only the tail, and only under their schema
  *   version (when `capabilities.supportsSnapshots` is `false`, the whole stream instead);
@@ -140,6 +147,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('snapshots', () => defineSnapshotTests(test))
       describe('bad input', () => defineValidationTests(test))
       describe('lost connections', () => defineLostAppendTests(test))
+      describe('text and ids', () => defineTextAndIdTests(test))
     })
 
     it(SKIP_LIST_CHECK_TITLE, () => {

@@ -1,6 +1,7 @@
 import { createTicketHandler, type TicketHandlerOptions } from '../../src/http/index.js'
 import { createTicketService } from '../../src/service/create-ticket-service.js'
 import type { TicketService } from '../../src/service/ticket-service.js'
+import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { type ServedHandler, serveHandler } from './serve-handler.js'
 
@@ -17,7 +18,7 @@ export const TEAM = '8e3f5a72-4b6c-4d9e-8f10-2b3c4d5e6f70'
 export const TAG = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b'
 export const OTHER_TAG = '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d'
 
-/** A ticket service on a memory store, served over loopback HTTP, with two API keys. */
+/** A ticket service (on a memory store unless told), served over loopback HTTP, with two API keys. */
 export interface HttpFixture {
   readonly service: TicketService
   readonly server: ServedHandler
@@ -27,20 +28,23 @@ export interface HttpFixture {
 }
 
 export async function startHttpFixture(
-  options: Partial<Omit<TicketHandlerOptions, 'service' | 'authenticate'>> = {},
+  options: Partial<Omit<TicketHandlerOptions, 'service' | 'authenticate'>> & {
+    /** The store behind the service (default: a fresh memory store). */
+    readonly store?: TicketStore
+    /** More API keys and the workspace id each authenticates as. */
+    readonly keys?: Readonly<Record<string, string>>
+  } = {},
 ): Promise<HttpFixture> {
-  const service = createTicketService({ store: memoryStore() })
-  const keys = new Map([
-    [KEY_A, WORKSPACE_A],
-    [KEY_B, WORKSPACE_B],
-  ])
+  const { store = memoryStore(), keys: extraKeys = {}, ...handlerOptions } = options
+  const service = createTicketService({ store })
+  const keys = new Map([[KEY_A, WORKSPACE_A], [KEY_B, WORKSPACE_B], ...Object.entries(extraKeys)])
   const handler = createTicketHandler({
     service,
     authenticate: (authorization) => {
       const workspaceId = keys.get(authorization)
       return workspaceId === undefined ? null : { workspaceId }
     },
-    ...options,
+    ...handlerOptions,
   })
   const server = await serveHandler(handler)
   return {

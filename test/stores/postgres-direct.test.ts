@@ -60,7 +60,12 @@ describe(`postgres store (${database.kind})`, () => {
     await tickets.execute(id, create('Cannot log in'))
     await tickets.execute(id, { type: 'takeover', assigneeId: ALICE })
     await tickets.execute(id, { type: 'tag', tagId: tagId(1) })
-    const last = await tickets.execute(id, { type: 'addComment', body: 'NUL \u0000 and emoji 🎉 survive', public: true, authorId: ALICE })
+    const last = await tickets.execute(id, {
+      type: 'addComment',
+      body: 'Tabs\t, newlines\n, \u0001 and emoji 🎉 survive',
+      public: true,
+      authorId: ALICE,
+    })
     expect(await tickets.load(id)).toEqual(last.state)
     const log = (await tickets.events({ limit: 1000 })).result
     expect(log.map((event) => event.version)).toEqual([1, 2, 3, 4, 5, 6, 7])

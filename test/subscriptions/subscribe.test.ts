@@ -4,6 +4,7 @@ import { createTicketService } from '../../src/service/create-ticket-service.js'
 import type { TicketService } from '../../src/service/ticket-service.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { memoryCheckpoint, subscribe } from '../../src/subscriptions/index.js'
+import { retryDelay, toRetryPolicy } from '../../src/subscriptions/retry-policy.js'
 
 const WORKSPACE = '3b241101-e2bb-4255-8caf-4136c566a962'
 const OTHER_WORKSPACE = '9c5d2a10-7f3e-4b8a-9d61-0e2f4a6b8c1d'
@@ -238,6 +239,57 @@ describe('subscribe', () => {
     await expect(running).rejects.toBe(failure)
     expect(calls).toBe(4)
     expect(checkpoint.position).toBe(log[3]?.id)
+  })
+
+  it('accepts maxAttempts: Infinity and keeps retrying past the default ten attempts', async () => {
+    await appendTickets(1)
+    const controller = new AbortController()
+    let calls = 0
+    await subscribe({
+      service,
+      batch: true,
+      pollIntervalMs: 1,
+      retry: { initialDelayMs: 0, maxDelayMs: 0, maxAttempts: Number.POSITIVE_INFINITY },
+      signal: controller.signal,
+      handler: () => {
+        if (++calls <= 25) throw new Error('not yet')
+        controller.abort()
+      },
+    })
+    expect(calls).toBe(26)
+  })
+
+  it('waits no longer than maxDelayMs, and a finite time, however many attempts failed', () => {
+    for (const initialDelayMs of [0, 1, 100]) {
+      const policy = toRetryPolicy({ initialDelayMs, maxDelayMs: 30_000, factor: 100, jitter: 0 })
+      for (const failures of [1, 10, 1_000, 100_000]) {
+        const delay = retryDelay(policy, failures)
+        expect(Number.isFinite(delay), `${initialDelayMs} ms after ${failures} failures`).toBe(true)
+        expect(delay).toBe(initialDelayMs === 0 ? 0 : Math.min(30_000, initialDelayMs * 100 ** (failures - 1)))
+      }
+    }
+  })
+
+  it.each([
+    ['a fractional maxAttempts', { maxAttempts: 2.5 }],
+    ['maxAttempts 0', { maxAttempts: 0 }],
+    ['maxAttempts -Infinity', { maxAttempts: Number.NEGATIVE_INFINITY }],
+    ['maxAttempts NaN', { maxAttempts: Number.NaN }],
+  ])('refuses %s', async (_, retry) => {
+    const running = subscribe({ service, retry, signal: new AbortController().signal, handler: () => {} })
+    await expect(running).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [expect.objectContaining({ path: ['retry', 'maxAttempts'], message: 'Expected a whole number of at least 1, or Infinity' })],
+    })
+  })
+
+  it.each([
+    ['U+0000', 'ticket:created\u0000'],
+    ['a control character', 'ticket:created\n'],
+    ['a lone surrogate', 'ticket:\ud800'],
+  ])('refuses a type filter with %s, like the events query does', async (_, type) => {
+    const running = subscribe({ service, types: [type], signal: new AbortController().signal, handler: () => {} })
+    await expect(running).rejects.toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ path: ['types', 0] })] })
   })
 
   it('filters by one type in the query and by several types client-side, moving past skipped events', async () => {

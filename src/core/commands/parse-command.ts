@@ -1,12 +1,29 @@
 import { en } from 'zod/locales'
 import * as z from 'zod/mini'
 import { TicketError, type TicketIssue } from '../errors/ticket-error.js'
+import { missingMessage } from './missing-message.js'
 import { type Command, commandSchema } from './schemas.js'
+
+const english = en().localeError
+
+/**
+ * zod's English messages, except that a required value that is absent says it is
+ * missing (`Missing required value: expected boolean`) instead of "received undefined".
+ * Schemas with messages of their own (UUIDs, ULIDs) say the same through
+ * {@link missingMessage}.
+ */
+const describeIssue: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined) {
+    if (issue.code === 'invalid_type') return missingMessage(issue.expected)
+    if (issue.code === 'invalid_value') return missingMessage(`one of ${issue.values.map((value) => JSON.stringify(value)).join('|')}`)
+  }
+  return english(issue)
+}
 
 // English issue messages per parse, rather than through zod's global config: `zod/mini`
 // loads no locale (its messages would all read "Invalid input"), and setting one globally
 // would change how a user's own zod schemas report errors.
-const parseOptions = { error: en().localeError } as const
+const parseOptions = { error: describeIssue } as const
 
 /**
  * `safeParse` with English issue messages. Every validation in the library goes through

@@ -1,25 +1,47 @@
 import * as z from 'zod/mini'
 import { findJsonProblem, type JsonValue } from '../model/json.js'
 import { CIRCUMSTANCES, PRIORITIES, SENTIMENTS, SLA_METRICS, TICKET_STATUSES, TICKET_TYPES } from '../model/ticket.js'
+import { isoDateTimeSchema } from './date-time-schema.js'
+import { missingMessage } from './missing-message.js'
+import { identifierSchema, storableText, textSchema } from './text-schemas.js'
+
+export { isoDateTimeSchema } from './date-time-schema.js'
+export { identifierSchema, MAX_IDENTIFIER_LENGTH, textSchema } from './text-schemas.js'
 
 /** The longest comment body accepted, in characters. */
 export const MAX_BODY_LENGTH = 5_000_000
 /** The longest summary accepted, in characters. */
 export const MAX_SUMMARY_LENGTH = 10_000
 
-/** A UUID (any RFC 9562 version), as the seed's ids are. */
-export const uuidSchema = z.uuid({ error: 'Expected a UUID' })
+/** An error map saying `expected`, or that a required value is missing when there is none. */
+const expecting =
+  (expected: string) =>
+  (issue: { readonly input?: unknown }): string =>
+    issue.input === undefined ? missingMessage(expected) : `Expected ${expected}`
+
+/**
+ * A UUID (any RFC 9562 version), as the seed's ids are. UUIDs are case-insensitive, so
+ * the schema lower-cases them: `ABC…` and `abc…` name the same ticket, workspace or
+ * user on every store, and ids compare as plain strings.
+ */
+export const uuidSchema = z.uuid({ error: expecting('a UUID') }).check(z.toLowerCase())
+/** A UUID (lower-cased like {@link uuidSchema}) or `null`, for the fields where `null` means "none". */
+export const nullableUuidSchema = z.nullable(z.uuid({ error: expecting('a UUID, or null for none') }).check(z.toLowerCase()))
 /** A ULID, as event ids and survey ids are. */
-export const ulidSchema = z.ulid({ error: 'Expected a ULID' })
+export const ulidSchema = z.ulid({ error: expecting('a ULID') })
 /** A custom field id: letters, digits, `_ . : -`, starting with a letter or digit. */
 export const fieldIdSchema = z
   .string()
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, { error: 'Expected a field id (letters, digits, _ . : -)' }))
-const tokenSchema = z.string().check(z.minLength(1), z.maxLength(255))
 
-/** A JSON value with finite numbers, plain objects and no prototype-reaching keys. */
-export const jsonValueSchema = z.custom<JsonValue>((value: unknown) => findJsonProblem(value) === null, {
-  error: (issue) => findJsonProblem(issue.input)?.message ?? 'Expected a JSON value',
+const storableJson = { storableText: true } as const
+
+/**
+ * A JSON value with finite numbers, plain objects, no prototype-reaching keys, and
+ * strings and keys that follow the {@link textSchema} rules (no U+0000, no lone surrogates).
+ */
+export const jsonValueSchema = z.custom<JsonValue>((value: unknown) => findJsonProblem(value, storableJson) === null, {
+  error: (issue) => findJsonProblem(issue.input, storableJson)?.message ?? 'Expected a JSON value',
 })
 
 /**
@@ -40,18 +62,18 @@ function guardedRecord<V extends z.ZodMiniType>(keySchema: z.ZodMiniType<string,
 
 export const actorSchema = z.strictObject({
   type: z.enum(['user', 'agent', 'system']),
-  id: tokenSchema,
+  id: identifierSchema(),
 })
 
-const jsonObjectSchema = guardedRecord(z.string().check(z.maxLength(255)), jsonValueSchema)
+const jsonObjectSchema = guardedRecord(textSchema(255), jsonValueSchema)
 
 export const viaSchema = z.strictObject({
-  channel: z.string().check(z.minLength(1), z.maxLength(64)),
+  channel: textSchema(64, 1),
   source: z.optional(
     z.strictObject({
       from: z.optional(jsonObjectSchema),
       to: z.optional(jsonObjectSchema),
-      rel: z.optional(z.nullable(z.string().check(z.maxLength(255)))),
+      rel: z.optional(z.nullable(textSchema(255))),
     }),
   ),
 })
@@ -59,10 +81,10 @@ export const viaSchema = z.strictObject({
 /** Tracing and idempotency data any command may carry. */
 export const commandMetaSchema = z.strictObject({
   /** Idempotency key: a repeated id returns the first result (see the service). */
-  commandId: z.optional(tokenSchema),
+  commandId: z.optional(identifierSchema()),
   actor: z.optional(actorSchema),
   via: z.optional(viaSchema),
-  correlationId: z.optional(tokenSchema),
+  correlationId: z.optional(identifierSchema()),
 })
 
 const meta = z.optional(commandMetaSchema)
@@ -70,17 +92,20 @@ const status = z.enum(TICKET_STATUSES)
 const priority = z.enum(PRIORITIES)
 const ticketType = z.enum(TICKET_TYPES)
 const sentiment = z.enum(SENTIMENTS)
-const summary = z.string().check(z.maxLength(MAX_SUMMARY_LENGTH))
-const body = z.string().check(z.minLength(1), z.maxLength(MAX_BODY_LENGTH))
-const htmlBody = z.string().check(z.maxLength(MAX_BODY_LENGTH))
+/** An enum that `update` may also set to `null` (to clear the field), saying so when a value does not fit. */
+const clearable = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.nullable(z.enum(values, { error: expecting(`one of ${values.map((value) => JSON.stringify(value)).join('|')}, or null to clear it`) }))
+const summary = textSchema(MAX_SUMMARY_LENGTH)
+const body = textSchema(MAX_BODY_LENGTH, 1)
+const htmlBody = textSchema(MAX_BODY_LENGTH)
 const customFields = guardedRecord(fieldIdSchema, z.nullable(jsonValueSchema))
 
 export const attachmentSchema = z.strictObject({
-  id: tokenSchema,
-  fileName: z.string().check(z.minLength(1), z.maxLength(255)),
-  contentType: z.string().check(z.minLength(1), z.maxLength(255)),
+  id: textSchema(255, 1),
+  fileName: textSchema(255, 1),
+  contentType: textSchema(255, 1),
   size: z.int().check(z.nonnegative()),
-  url: z.url(),
+  url: z.url().check(storableText()),
 })
 
 export const slaTargetSchema = z.strictObject({
@@ -93,8 +118,8 @@ export const createCommandSchema = z.strictObject({
   ticketId: z.optional(uuidSchema),
   workspaceId: uuidSchema,
   chatId: uuidSchema,
-  ticketingTeamId: z.nullable(uuidSchema),
-  assigneeId: z.nullable(uuidSchema),
+  ticketingTeamId: nullableUuidSchema,
+  assigneeId: nullableUuidSchema,
   status,
   circumstance: z.optional(z.enum(CIRCUMSTANCES)),
   summary: z.optional(summary),
@@ -110,19 +135,19 @@ const onTicket = <T extends string, S extends z.core.$ZodLooseShape>(type: T, sh
   z.strictObject({ type: z.literal(type), ...shape, meta })
 
 export const takeoverCommandSchema = onTicket('takeover', { assigneeId: uuidSchema })
-export const assignCommandSchema = onTicket('assign', { assigneeId: z.nullable(uuidSchema) })
+export const assignCommandSchema = onTicket('assign', { assigneeId: nullableUuidSchema })
 export const completeCommandSchema = onTicket('complete', { userId: uuidSchema })
 export const tagCommandSchema = onTicket('tag', { tagId: uuidSchema })
 export const untagCommandSchema = onTicket('untag', { tagId: uuidSchema })
 export const updateCommandSchema = onTicket('update', {
-  priority: z.optional(z.nullable(priority)),
-  ticketType: z.optional(z.nullable(ticketType)),
-  sentiment: z.optional(z.nullable(sentiment)),
+  priority: z.optional(clearable(PRIORITIES)),
+  ticketType: z.optional(clearable(TICKET_TYPES)),
+  sentiment: z.optional(clearable(SENTIMENTS)),
   summary: z.optional(z.nullable(summary)),
   status: z.optional(status),
   customFields: z.optional(customFields),
 })
-export const escalateCommandSchema = onTicket('escalate', { reason: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))) })
+export const escalateCommandSchema = onTicket('escalate', { reason: z.optional(textSchema(1000, 1)) })
 export const migrateCommandSchema = onTicket('migrate', { ticketingTeamId: uuidSchema })
 export const archiveCommandSchema = onTicket('archive', {})
 export const unarchiveCommandSchema = onTicket('unarchive', {})
@@ -142,21 +167,21 @@ export const editCommentCommandSchema = onTicket('editComment', {
   attachments: z.optional(z.array(attachmentSchema).check(z.maxLength(100))),
 })
 export const deleteCommentCommandSchema = onTicket('deleteComment', { commentId: uuidSchema })
-const reaction = { commentId: uuidSchema, emoji: z.string().check(z.minLength(1), z.maxLength(64)), userId: uuidSchema }
+const reaction = { commentId: uuidSchema, emoji: textSchema(64, 1), userId: uuidSchema }
 export const reactCommandSchema = onTicket('react', reaction)
 export const unreactCommandSchema = onTicket('unreact', reaction)
 export const redactCommentCommandSchema = onTicket('redactComment', {
   commentId: uuidSchema,
-  text: z.string().check(z.minLength(1), z.maxLength(10_000)),
+  text: textSchema(10_000, 1),
 })
 export const setCommentPrivacyCommandSchema = onTicket('setCommentPrivacy', { commentId: uuidSchema, public: z.boolean() })
 export const sendCsatCommandSchema = onTicket('sendCsat', { surveyId: ulidSchema })
 export const receiveCsatCommandSchema = onTicket('receiveCsat', {
   surveyId: z.optional(ulidSchema),
   score: z.int().check(z.minimum(1), z.maximum(5)),
-  comment: z.optional(z.string().check(z.maxLength(10_000))),
+  comment: z.optional(textSchema(10_000)),
 })
-const slaRecord = { metric: z.enum(SLA_METRICS), target: slaTargetSchema, at: z.iso.datetime({ offset: true }) }
+const slaRecord = { metric: z.enum(SLA_METRICS), target: slaTargetSchema, at: isoDateTimeSchema }
 export const recordSlaBreachCommandSchema = onTicket('recordSlaBreach', slaRecord)
 export const recordSlaWarningCommandSchema = onTicket('recordSlaWarning', slaRecord)
 export const markViewedCommandSchema = onTicket('markViewed', { userId: uuidSchema })

@@ -1,3 +1,5 @@
+import { findTextProblem } from './text.js'
+
 /** A JSON value as stored in custom fields and event payloads. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue }
 
@@ -8,20 +10,32 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 
 /**
  * Checks that `value` is plain JSON (finite numbers, plain objects and arrays, at most
- * 32 levels deep) with no prototype-reaching keys. Returns the path of the first
+ * 32 levels deep) with no prototype-reaching keys. With `storableText`, its strings and
+ * keys must also be text every store keeps unchanged (no U+0000, no lone surrogates:
+ * see {@link findTextProblem}), as command input must. Returns the path of the first
  * problem, or `null` when the value is fine.
  */
-export function findJsonProblem(
-  value: unknown,
-  path: (string | number)[] = [],
-  depth = 0,
-): { path: (string | number)[]; message: string } | null {
+export function findJsonProblem(value: unknown, options: { readonly storableText?: boolean } = {}): JsonProblem | null {
+  return walk(value, [], 0, options.storableText === true)
+}
+
+/** Where a value stops being acceptable JSON, and why. */
+export interface JsonProblem {
+  readonly path: (string | number)[]
+  readonly message: string
+}
+
+function walk(value: unknown, path: (string | number)[], depth: number, storableText: boolean): JsonProblem | null {
   if (depth > MAX_DEPTH) return { path, message: `JSON nested deeper than ${MAX_DEPTH} levels` }
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return null
+  if (value === null || typeof value === 'boolean') return null
+  if (typeof value === 'string') {
+    const problem = storableText ? findTextProblem(value) : null
+    return problem === null ? null : { path, message: problem }
+  }
   if (typeof value === 'number') return Number.isFinite(value) ? null : { path, message: 'Expected a finite number' }
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const problem = findJsonProblem(value[index], [...path, index], depth + 1)
+      const problem = walk(value[index], [...path, index], depth + 1, storableText)
       if (problem) return problem
     }
     return null
@@ -31,7 +45,9 @@ export function findJsonProblem(
     if (proto !== Object.prototype && proto !== null) return { path, message: 'Expected a plain JSON object' }
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) return { path: [...path, key], message: `Key "${key}" is not allowed` }
-      const problem = findJsonProblem((value as Record<string, unknown>)[key], [...path, key], depth + 1)
+      const keyProblem = storableText ? findTextProblem(key) : null
+      if (keyProblem !== null) return { path: [...path, key], message: `Key: ${keyProblem}` }
+      const problem = walk((value as Record<string, unknown>)[key], [...path, key], depth + 1, storableText)
       if (problem) return problem
     }
     return null

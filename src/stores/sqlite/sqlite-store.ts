@@ -21,23 +21,42 @@ export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000
 /** The `synchronous` pragma unless told otherwise. */
 export const DEFAULT_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'NORMAL'
 
-const commonOptions = {
-  busyTimeoutMs: z.optional(z.int().check(z.minimum(0), z.maximum(2_147_483_647))),
-  synchronous: z.optional(z.enum(['NORMAL', 'FULL'])),
-}
-
 const databaseShape = z.custom<SqliteDatabase>(
   (value: unknown) =>
     typeof value === 'object' &&
     value !== null &&
     ['prepare', 'exec', 'transaction'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-  { message: 'Expected an open SQLite connection with prepare(), exec() and transaction() (a better-sqlite3 Database)' },
+  { error: 'Expected an open SQLite connection with prepare(), exec() and transaction() (a better-sqlite3 Database)' },
 )
 
-const optionsSchema = z.union([
-  z.strictObject({ filename: z.string().check(z.minLength(1)), ...commonOptions }),
-  z.strictObject({ database: databaseShape, ...commonOptions }),
-])
+const CONNECTION_KEYS = ['filename', 'database'] as const
+
+// One object with every option, rather than a union of the two ways to open a store:
+// a union can only say "(root): Invalid input", while this names the option and the reason.
+const optionsSchema = z
+  .strictObject({
+    filename: z.optional(
+      z.string().check(
+        z.minLength(1, { error: 'Expected a file name, or ":memory:"' }),
+        z.refine((name: string) => !name.includes('\u0000'), { error: 'Must not contain the NUL character (U+0000)' }),
+      ),
+    ),
+    database: z.optional(databaseShape),
+    busyTimeoutMs: z.optional(z.int().check(z.minimum(0), z.maximum(2_147_483_647))),
+    synchronous: z.optional(z.enum(['NORMAL', 'FULL'])),
+  })
+  .check(
+    z.superRefine((options, ctx) => {
+      const given = CONNECTION_KEYS.filter((key) => options[key] !== undefined)
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: given.length ? ['database'] : [],
+          message: `Pass exactly one of filename (a file to open) or database (an open connection); got ${given.length ? 'both' : 'neither'}`,
+        })
+      }
+    }),
+  )
 
 /**
  * Creates a {@link TicketStore} on SQLite, through `better-sqlite3` or any connection
@@ -77,7 +96,7 @@ const optionsSchema = z.union([
  * ```
  */
 export function sqliteStore(options: SqliteStoreOptions): TicketStore {
-  parseWith(optionsSchema, options, 'sqlite store options')
+  parseWith(optionsSchema, options, 'sqliteStore options')
   if (options.database !== undefined) return withTypedDriverErrors(new SqliteTicketStore(async () => options.database, false))
   const settings = {
     busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS,

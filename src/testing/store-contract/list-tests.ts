@@ -1,7 +1,6 @@
 import { expect } from 'vitest'
 import type { ContractContext } from './contract-context.js'
 import type { DefineContractTest } from './contract-test.js'
-import { expectTicketError } from './expect-ticket-error.js'
 import { chatId, createTicketCommand, tagCommand, tagId, ticketId, userId, WORKSPACE_A, WORKSPACE_B } from './fixtures.js'
 import { observeStore } from './observe-store.js'
 
@@ -224,25 +223,33 @@ export function defineListTests(test: DefineContractTest): void {
     expect(await listed({ includeRemoved: true })).toEqual([id])
   })
 
-  test('list() refuses a SQL-looking search with VALIDATION, takes quotes literally, and changes nothing', async (t) => {
+  test('list() matches search text literally: quotes, wildcards, ";", "--" and comment markers match themselves', async (t) => {
     await listFixture(t)
-    const quoted = 'O\'Brien said 100% "done"'
-    const id = ticketId(20)
-    await t.run(id, createTicketCommand(id, WORKSPACE_A, { summary: `Customer ${quoted} in the form` }))
-    const before = await observeStore(t, [...ALL_TICKETS, id])
-
-    for (const search of ["'; DROP TABLE events; --", "' OR 1=1 --", 'x /* y */', 'line\nbreak']) {
-      await expectTicketError(() => t.tickets.list({ workspaceId: WORKSPACE_A, search }), 'VALIDATION', {
-        issuePath: 'search',
-        label: search,
-      })
+    const summaries = {
+      dashes: 'Customer asks: refund -- urgent',
+      semicolon: 'Coupon 50% off; refund the rest',
+      quotes: 'O\'Brien /* vip */ said "done"',
+      underscore: 'order_id missing',
     }
-    const { result } = await t.tickets.list({ workspaceId: WORKSPACE_A, search: quoted, includeRemoved: true })
-    expect(result.map((ticket) => ticket.id)).toEqual([id])
-    for (const search of ["' OR '1'='1", "') UNION SELECT * FROM events"]) {
-      expect((await t.tickets.list({ workspaceId: WORKSPACE_A, search, includeRemoved: true })).result, search).toEqual([])
+    const ids = Object.fromEntries(Object.keys(summaries).map((key, index) => [key, ticketId(20 + index)]))
+    for (const [key, summary] of Object.entries(summaries)) {
+      const id = ids[key] as string
+      await t.run(id, createTicketCommand(id, WORKSPACE_A, { summary }))
     }
+    const before = await observeStore(t, [...ALL_TICKETS, ...Object.values(ids)])
+    const found = async (search: string) =>
+      (await t.tickets.list({ workspaceId: WORKSPACE_A, search, includeRemoved: true, pageSize: 100 })).result.map((ticket) => ticket.id)
 
-    expect(await observeStore(t, [...ALL_TICKETS, id])).toEqual(before)
+    expect(await found('refund -- urgent')).toEqual([ids['dashes']])
+    expect(await found('50% off; refund')).toEqual([ids['semicolon']])
+    expect(await found("O'Brien /* vip */")).toEqual([ids['quotes']])
+    expect(await found('"done"')).toEqual([ids['quotes']])
+    // `%` and `_` are the LIKE wildcards: read literally, they match only summaries holding them.
+    expect(await found('%')).toEqual([ids['semicolon'], T.refund])
+    expect(await found('_')).toEqual([ids['underscore'], T.snake])
+    for (const search of ["'; DROP TABLE events; --", "' OR 1=1 --", "' OR '1'='1", "') UNION SELECT * FROM events", '*/ --']) {
+      expect(await found(search), search).toEqual([])
+    }
+    expect(await observeStore(t, [...ALL_TICKETS, ...Object.values(ids)])).toEqual(before)
   })
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { safeParseWithMessages } from '../../core/commands/parse-command.js'
-import { DERIVED_TYPES, FACT_TYPES, jsonValueSchema, ulidSchema } from '../../core/index.js'
-import { findJsonProblem } from '../../core/model/json.js'
+import { DERIVED_TYPES, FACT_TYPES, ulidSchema } from '../../core/index.js'
+import { findJsonProblem, type JsonValue } from '../../core/model/json.js'
 
 const EVENT_TYPE_VALUES = [...FACT_TYPES, ...DERIVED_TYPES] as const
 
@@ -11,6 +11,11 @@ function plainJson(value: unknown, ctx: z.core.$RefinementCtx): void {
   if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path })
 }
 
+// Stored events are rendered as they are: only their shape is checked, not the text
+// rules commands follow (events written before those rules may break them).
+const jsonValueSchema = z.custom<JsonValue>((value: unknown) => findJsonProblem(value) === null, {
+  error: (issue) => findJsonProblem(issue.input)?.message ?? 'Expected a JSON value',
+})
 const fromTo = z.looseObject({ from: jsonValueSchema, to: jsonValueSchema })
 const fieldChange = z.looseObject({ field: z.string() })
 
