@@ -20,6 +20,7 @@ export const serviceOptionsSchema = z.strictObject({
   dedupeWindowMs: z.optional(z.int().check(z.minimum(0))),
   maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(1000))),
   cacheSize: z.optional(z.int().check(z.minimum(0))),
+  freeze: z.optional(z.boolean()),
 })
 
 /** A ticket id argument, wrapped so issues carry the path `ticketId`. @internal */
