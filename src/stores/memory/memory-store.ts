@@ -5,7 +5,14 @@ import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import { deepFreeze } from '../../core/reducer/mutable-ticket.js'
-import type { AppendBatch, CommandResult, ListTicketsQuery, ReadEventsQuery, StoredStream, TicketStore } from '../../store-contract/ticket-store.js'
+import type {
+  AppendBatch,
+  CommandResult,
+  ListTicketsQuery,
+  ReadEventsQuery,
+  StoredStream,
+  TicketStore,
+} from '../../store-contract/ticket-store.js'
 import type { MemoryStoreOptions } from './memory-store-config.js'
 
 /** One ticket's stream, its projection row, snapshots and audit trail. */

@@ -3,7 +3,14 @@ import { parseWith } from '../../core/commands/parse-command.js'
 import { TicketError } from '../../core/errors/ticket-error.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
-import type { AppendBatch, CommandResult, ListTicketsQuery, ReadEventsQuery, StoredStream, TicketStore } from '../../store-contract/ticket-store.js'
+import type {
+  AppendBatch,
+  CommandResult,
+  ListTicketsQuery,
+  ReadEventsQuery,
+  StoredStream,
+  TicketStore,
+} from '../../store-contract/ticket-store.js'
 import { type OwnedSqliteDatabase, openSqliteFile } from './sqlite-open.js'
 import { APPEND_SQL, SCHEMA_VERSION_TABLE_SQL, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js'
 import type { SqliteDatabase, SqliteStatement, SqliteStoreOptions, SqliteSynchronous } from './sqlite-store-config.js'
