@@ -1,4 +1,22 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { defineConfig, type Options } from 'tsup'
+
+const require = createRequire(import.meta.url)
+const packageDirectory = (name: string): string => dirname(require.resolve(`${name}/package.json`))
+
+/**
+ * The builds of immer and ulid we bundle, picked by file because their exports maps
+ * would pick others on Node: immer's ESM development build reads `process.env.NODE_ENV`
+ * at import, unguarded (a ReferenceError in a browser without a bundler's define, and
+ * `NotCapable` in Deno without `--allow-env`); its production build reads nothing.
+ * ulid's Node build imports `node:crypto`, which the root entry must not; its browser
+ * build uses Web Crypto (`globalThis.crypto`, in Node since 19) and nothing else.
+ */
+const BUNDLED_BUILDS: Record<string, string> = {
+  immer: join(packageDirectory('immer'), 'dist/immer.production.mjs'),
+  ulid: join(packageDirectory('ulid'), 'dist/browser/index.js'),
+}
 
 /** Entries published as ESM and CJS; keep in step with `exports` in package.json. */
 export const entries = {
@@ -22,7 +40,16 @@ export const shared: Options = {
   // zod is bundled (tree-shaken) into the build: Node does not tree-shake, and importing
   // `zod/mini` from node_modules loads all of zod's core, compilers and 60+ locales,
   // which tripled the cold import time. zod stays a dependency for the `.d.ts` types.
-  noExternal: ['zod'],
+  // immer and ulid are bundled too, as the builds named in BUNDLED_BUILDS (see there why).
+  noExternal: ['zod', 'immer', 'ulid'],
+  esbuildPlugins: [
+    {
+      name: 'bundled-builds',
+      setup(build) {
+        build.onResolve({ filter: /^(immer|ulid)$/ }, (args) => ({ path: BUNDLED_BUILDS[args.path] as string }))
+      },
+    },
+  ],
 }
 
 export default defineConfig([

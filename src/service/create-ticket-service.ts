@@ -1,9 +1,10 @@
 import { parseCommand, parseWith } from '../core/commands/parse-command.js'
 import type { Command } from '../core/commands/schemas.js'
 import { isTicketError, TicketError } from '../core/errors/ticket-error.js'
-import type { HandleContext } from '../core/ids/ids.js'
 import { TICKET_SCHEMA_VERSION, type Ticket } from '../core/model/ticket.js'
 import { type HandleResult, handle } from '../core/reducer/handle.js'
+import type { HandleContext } from '../core/reducer/handle-context.js'
+import { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import { replay } from '../core/reducer/replay.js'
 import { type AppendBatch, DEFAULT_CAPABILITIES, type TicketStore } from '../store-contract/ticket-store.js'
 import { backoffDelay, CONFLICT_BACKOFF, DEFAULT_UNAVAILABLE_RETRY, sleep, UnavailableRetrySchedule } from './backoff.js'
@@ -45,6 +46,9 @@ export { DEFAULT_UNAVAILABLE_RETRY }
  *   so loading a long-lived ticket reads at most that many events past the snapshot.
  * - A {@link WorkspaceScope} hides other workspaces' tickets: they are `NOT_FOUND` /
  *   `null`, exactly like missing ones.
+ * - States are deep-frozen in development and not in production unless `freeze` says
+ *   otherwise (the same setting for `handle` and `replay`). Events never share objects
+ *   with states, so editing a returned event cannot change a cached or stored state.
  *
  * The store is migrated once on first use and closed once by {@link TicketService.close}.
  * Every argument is validated with zod: bad input is a `VALIDATION` {@link TicketError}
@@ -71,7 +75,9 @@ export { DEFAULT_UNAVAILABLE_RETRY }
 export function createTicketService(options: TicketServiceOptions): TicketService {
   parseWith(serviceOptionsSchema, options, 'ticket service options')
   const guarded = guardStore(options.store)
-  const ctx: HandleContext = options.ctx ?? {}
+  // The service decides whether states are frozen, for handle and replay alike.
+  const freeze = options.freeze ?? FREEZES_BY_DEFAULT
+  const ctx: HandleContext = { ...options.ctx, freeze }
   const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY
   const dedupeWindowMs = options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
@@ -91,7 +97,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     const stream = await store.loadStream(ticketId, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
     if (stream === null) return null
     if (stream.events.length >= snapshotEvery) snapshotStale.add(ticketId)
-    return replay(stream.events, stream.snapshot)
+    return replay(stream.events, stream.snapshot, { freeze })
   }
 
   async function runOnce(

@@ -27,6 +27,7 @@ export const serviceOptionsSchema = z.strictObject({
       maxElapsedMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
     }),
   ),
+  freeze: z.optional(z.boolean()),
 })
 
 /** A ticket id argument, wrapped so issues carry the path `ticketId`. @internal */

@@ -1,14 +1,23 @@
-import type { HandleContext } from '../core/ids/ids.js'
 import type { TicketEvent } from '../core/model/event.js'
 import type { Ticket } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
+import type { HandleContext } from '../core/reducer/handle-context.js'
+import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
 export interface TicketServiceOptions {
   readonly store: TicketStore
   /** Clock and id source handed to `handle` (defaults: system clock, monotonic ULIDs). */
-  readonly ctx?: HandleContext
+  readonly ctx?: Pick<HandleContext, 'now' | 'newId'>
+  /**
+   * Deep-freeze the states this service returns and keeps in its cache (`true`), or not
+   * (`false`). The default follows `NODE_ENV` (see {@link FREEZES_BY_DEFAULT}): frozen in
+   * development, unfrozen in production. Set it to keep states frozen in production
+   * (immer freezes only the parts a command changes, measured in docs/performance.md),
+   * or to skip freezing in a development build. Frozen or not, states are read-only values.
+   */
+  readonly freeze?: boolean
   /** Write a snapshot every this many events (default 100). */
   readonly snapshotEvery?: number
   /** How long a command id is remembered, in ms (default 48 h). */

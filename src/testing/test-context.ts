@@ -1,4 +1,5 @@
-import { createIdFactory, type HandleContext } from '../core/ids/ids.js'
+import { createIdFactory } from '../core/ids/ids.js'
+import type { HandleContext } from '../core/reducer/handle-context.js'
 
 /** Options of {@link createTestContext}. */
 export interface TestContextOptions {
@@ -6,12 +7,12 @@ export interface TestContextOptions {
   readonly start?: Date | string
   /** How far the clock moves after each reading, in ms (default 1000). */
   readonly stepMs?: number
-  /** Seed of the id generator's randomness (default 1). */
+  /** Seed of the id generator's randomness: `ulid`'s `prng` is {@link seededRandom} with this seed (default 1). */
   readonly seed?: number
 }
 
 /** A deterministic {@link HandleContext} with a clock you can read and move. */
-export interface TestContext extends Required<HandleContext> {
+export interface TestContext extends Required<Pick<HandleContext, 'now' | 'newId'>> {
   /** The instant the next `now()` will return. */
   readonly current: () => Date
   /** Moves the clock forward (or back, with a negative number). */

@@ -1,8 +1,9 @@
+import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  deriveChangeEvents,
   type FieldChange,
+  FREEZES_BY_DEFAULT,
   handle,
   isDerivedType,
   isTicketError,
@@ -10,7 +11,8 @@ import {
   type Ticket,
   type TicketEvent,
 } from '../../src/index.js'
-import { arbCommandFor, arbInvalidCommand, arbScenario, runScenario, scenarioContext } from '../../src/testing/index.js'
+import { arbCommandFor, arbInvalidCommand, arbScenario, runScenario, type Scenario, scenarioContext } from '../../src/testing/index.js'
+import { mutateDeeply, reachableObjects } from '../support/mutate-deeply.js'
 
 // Each property checks at least 1,000 generated scenarios.
 const runs = { numRuns: 1000 }
@@ -23,6 +25,49 @@ const arbStateInScenario = fc.tuple(arbScenario(), fc.nat()).map(([scenario, cut
 })
 
 describe('properties of handle and replay over generated scenarios', () => {
+  it('runs in the mode NODE_ENV names: states frozen by default outside production only', () => {
+    expect(FREEZES_BY_DEFAULT).toBe(process.env.NODE_ENV !== 'production')
+    const run = runScenario(fc.sample(arbScenario({ minCommands: 3 }), { numRuns: 1, seed: 1 })[0] as Scenario)
+    expect(Object.isFrozen(run.state)).toBe(FREEZES_BY_DEFAULT)
+    expect(Object.isFrozen(replay(run.events))).toBe(FREEZES_BY_DEFAULT)
+  })
+
+  it('returns events and audits that share no object or array with any state', () => {
+    fc.assert(
+      fc.property(arbScenario(), (scenario) => {
+        const run = runScenario(scenario)
+        const inStates = new Set<object>()
+        for (const state of run.states) reachableObjects(state, inStates)
+        const inResults = reachableObjects([run.events, run.audits])
+        const shared = [...inResults].filter((object) => inStates.has(object))
+        expect(shared).toEqual([])
+      }),
+      runs,
+    )
+  })
+
+  it('changes no state, before or after, when every returned event and audit is mutated', () => {
+    fc.assert(
+      fc.property(arbScenario(), (scenario) => {
+        const ctx = scenarioContext(scenario)
+        const expected = runScenario(scenario, scenarioContext(scenario))
+        let state: Ticket | null = null
+        scenario.commands.forEach((command, index) => {
+          const before = JSON.stringify(state)
+          const result = handle(state, command, ctx)
+          const after = JSON.stringify(result.state)
+          mutateDeeply(result.events)
+          mutateDeeply(result.audit)
+          expect(JSON.stringify(state)).toBe(before)
+          expect(JSON.stringify(result.state)).toBe(after)
+          expect(result.state).toEqual(expected.states[index])
+          state = result.state
+        })
+      }),
+      runs,
+    )
+  })
+
   it('replaying the emitted events gives the returned state after every command', () => {
     fc.assert(
       fc.property(arbScenario(), (scenario) => {
@@ -81,14 +126,17 @@ describe('properties of handle and replay over generated scenarios', () => {
     fc.assert(
       fc.property(arbScenario(), (scenario) => {
         const run = runScenario(scenario)
-        for (const batch of run.eventsPerCommand) {
+        run.eventsPerCommand.forEach((batch, index) => {
           let update: TicketEvent<'ticket:updated'> | null = null
           for (const event of batch) {
             if (event.type === 'ticket:updated') {
               update = event
-              // The derived events that follow are exactly what the diff implies.
-              const derived = batch.filter((other) => other.meta.causationId === event.id)
-              expect(derived.map(({ type, payload }) => ({ type, payload }))).toEqual(deriveChangeEvents(event.payload))
+              // The derived events are exactly what the difference between the states
+              // before and after the command implies (an oracle that reads no event).
+              const before = run.states[index - 1] as Ticket
+              const after = run.states[index] as Ticket
+              const derived = batch.filter((other) => other.meta.causationId === event.id).map(({ type, payload }) => ({ type, payload }))
+              expect(sortedByJson(derived)).toEqual(sortedByJson(expectedDerivedEvents(before, after, event.payload.reason)))
               continue
             }
             if (!isDerivedType(event.type)) {
@@ -99,7 +147,7 @@ describe('properties of handle and replay over generated scenarios', () => {
             expect(event.meta.causationId).toBe(update?.id)
             expect(matchesAChange(event, update?.payload.changes ?? [])).toBe(true)
           }
-        }
+        })
       }),
       runs,
     )
@@ -154,7 +202,7 @@ describe('properties of handle and replay over generated scenarios', () => {
           expect(isTicketError(error)).toBe(true)
         }
         expect(JSON.stringify(state)).toBe(before)
-        expect(Object.isFrozen(state)).toBe(true)
+        expect(Object.isFrozen(state)).toBe(FREEZES_BY_DEFAULT)
       }),
       runs,
     )
@@ -181,6 +229,41 @@ describe('properties of handle and replay over generated scenarios', () => {
     )
   })
 })
+
+/** A canonical order for comparing lists whose order is checked elsewhere. */
+function sortedByJson<T>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+}
+
+/** The oracle: the derived change events a move from `before` to `after` implies, by the webhook events reference. */
+function expectedDerivedEvents(before: Ticket, after: Ticket, reason: string | undefined): { type: string; payload: unknown }[] {
+  const expected: { type: string; payload: unknown }[] = []
+  const fromTo = (type: string, from: unknown, to: unknown) => {
+    if (from !== to) expected.push({ type, payload: { from, to } })
+  }
+  fromTo('ticket:status:changed', before.status, after.status)
+  fromTo('ticket:priority:changed', before.priority, after.priority)
+  fromTo('ticket:type:changed', before.type, after.type)
+  fromTo('ticket:sentiment:changed', before.sentiment, after.sentiment)
+  fromTo('ticket:assigned', before.assigneeId, after.assigneeId)
+  fromTo('ticket:migrated', before.ticketingTeamId, after.ticketingTeamId)
+  if (!before.escalated && after.escalated) expected.push({ type: 'ticket:escalated', payload: reason === undefined ? {} : { reason } })
+  const added = after.tags.filter((tag) => !before.tags.includes(tag))
+  const removed = before.tags.filter((tag) => !after.tags.includes(tag))
+  if (added.length + removed.length > 0) expected.push({ type: 'ticket:tag:updated', payload: { added, removed } })
+  for (const fieldId of new Set([...Object.keys(before.customFields), ...Object.keys(after.customFields)])) {
+    const had = Object.hasOwn(before.customFields, fieldId)
+    const has = Object.hasOwn(after.customFields, fieldId)
+    const previousValue = before.customFields[fieldId]
+    const value = after.customFields[fieldId]
+    if (!had && has) expected.push({ type: 'ticket:custom_field_value:added', payload: { fieldId, value } })
+    else if (had && !has) expected.push({ type: 'ticket:custom_field_value:removed', payload: { fieldId, previousValue } })
+    else if (had && has && !isDeepStrictEqual(previousValue, value)) {
+      expected.push({ type: 'ticket:custom_field_value:changed', payload: { fieldId, value, previousValue } })
+    }
+  }
+  return expected
+}
 
 function matchesAChange(event: TicketEvent, changes: readonly FieldChange[]): boolean {
   const find = (field: FieldChange['field']) => changes.filter((change) => change.field === field)

@@ -138,7 +138,9 @@ describe('the state cache', () => {
 
     expect(result.events).toEqual([])
     expect(log.loads.length).toBe(1) // only the create's; the no-op was confirmed by version
-    await expect(tickets.execute(TICKET, { type: 'archive' })).resolves.toBeDefined()
+    const archived = await tickets.execute(TICKET, { type: 'archive' })
+    expect(archived.state).toMatchObject({ archived: true, tags: [uuid(7, 1)], version: 4 })
+    expect(archived.events.map((event) => event.type)).toEqual(['ticket:archived'])
     await expect(tickets.execute(TICKET, { type: 'tag', tagId: uuid(7, 2) })).rejects.toMatchObject({ code: 'ARCHIVED' })
     expect(log.loads.length).toBe(1)
   })

@@ -9,6 +9,7 @@ import {
   type HandleResult,
   handle,
   isTicketError,
+  type ReplayOptions,
   replay,
   type Ticket,
   type TicketError,
@@ -25,13 +26,20 @@ describe('the public API types', () => {
     expectTypeOf(handle).parameter(0).toEqualTypeOf<Ticket | null>()
     expectTypeOf(handle).parameter(1).toEqualTypeOf<unknown>()
     expectTypeOf(handle).parameter(2).toEqualTypeOf<HandleContext | undefined>()
-    expectTypeOf<HandleContext>().toEqualTypeOf<{ readonly now?: () => Date; readonly newId?: () => string }>()
+    expectTypeOf<HandleContext>().toEqualTypeOf<{
+      readonly now?: () => Date
+      readonly newId?: () => string
+      readonly freeze?: boolean
+    }>()
     expectTypeOf(handle).returns.toEqualTypeOf<HandleResult>()
     expectTypeOf<HandleResult['state']>().toEqualTypeOf<Ticket>()
     expectTypeOf<HandleResult['events']>().toEqualTypeOf<readonly TicketEvent[]>()
     expectTypeOf<HandleResult['audit']>().toEqualTypeOf<Audit | null>()
     expectTypeOf(evolve).returns.toEqualTypeOf<Ticket | null>()
-    expectTypeOf(replay).parameters.toEqualTypeOf<[Iterable<TicketEvent>, (Ticket | null)?]>()
+    expectTypeOf(replay).parameters.toEqualTypeOf<[Iterable<TicketEvent>, (Ticket | null)?, ReplayOptions?]>()
+    expectTypeOf<ReplayOptions>().toEqualTypeOf<{ readonly freeze?: boolean }>()
+    // evolve takes no options, so it still folds with Array.prototype.reduce.
+    expectTypeOf(([] as TicketEvent[]).reduce(evolve, null)).toEqualTypeOf<Ticket | null>()
   })
 
   it('narrows an event payload by its type', () => {

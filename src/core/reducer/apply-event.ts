@@ -1,176 +1,198 @@
-import { TicketError } from '../errors/ticket-error.js'
 import type { FieldChange, TicketEvent } from '../model/event.js'
-import { cloneJson } from '../model/json.js'
-import { cloneTicket, type MutableComment, type MutableTicket } from './mutable-ticket.js'
+import { cloneJson, type JsonValue } from '../model/json.js'
+import type { Attachment, Ticket, TicketComment } from '../model/ticket.js'
+import type { WritableTicket } from './mutable-ticket.js'
 
 /**
- * Applies one stored event to a writable ticket, in place, and returns it
- * (`ticket:created` returns a new object). This is the single fold of the library:
- * `handle` runs it on a copy-on-write copy, `replay` on a private deep copy.
+ * Writes what one fact changes into `target`, reading everything it needs from
+ * `current`. The single fold of the library: `handle` and `evolve` pass an immer draft
+ * of the ticket as `target` and the plain state it drafts as `current`, so no read goes
+ * through a proxy and only the ticket's own fields are written through the draft (a
+ * nested map that changes is replaced whole); `replay` passes its private copy as both,
+ * and nested maps are written in place.
  *
- * Derived change events only move `version`; everything else follows from the facts.
- * Values are copied out of payloads, so a folded state never shares objects with events.
- *
- * @throws {TicketError} `VALIDATION` when the event does not follow the state
- * (wrong ticket, a version gap, an unknown comment).
+ * Checks (version, ticket, comment exists) are done before, by {@link checkEvent};
+ * `version` is written by the caller. Derived change events write nothing: their
+ * content is already in the `ticket:updated` before them. Values are copied out of
+ * payloads, so a state never shares objects with events.
  * @internal
  */
-export function applyEvent(ticket: MutableTicket | null, event: TicketEvent): MutableTicket {
-  if (event.type === 'ticket:created') {
-    if (ticket !== null) throw streamError(event, `ticket ${ticket.id} already exists`)
-    if (event.version !== 1) throw streamError(event, 'a ticket:created event must have version 1')
-    const created = cloneTicket(event.payload.ticket)
-    created.version = 1
-    return created
-  }
-  if (ticket === null) throw streamError(event, 'the stream does not start with ticket:created')
-  if (event.ticketId !== ticket.id) throw streamError(event, `it belongs to ticket ${event.ticketId}, not ${ticket.id}`)
-  if (event.version !== ticket.version + 1) {
-    throw streamError(event, `version ${event.version} does not follow version ${ticket.version}`)
-  }
-  ticket.version = event.version
+export function applyFact(target: WritableTicket, current: Ticket, event: TicketEvent): void {
   const at = event.occurredAt
-
   switch (event.type) {
     case 'ticket:updated':
-      for (const change of event.payload.changes) applyChange(ticket, change, at)
+      applyChanges(target, current, event.payload.changes, at)
       break
     case 'ticket:deleted':
-      ticket.deleted = true
+      target.deleted = true
       break
     case 'ticket:archived':
-      ticket.archived = true
+      target.archived = true
       break
     case 'ticket:unarchived':
-      ticket.archived = false
+      target.archived = false
       break
     case 'ticket:comment:added': {
       const comment = event.payload.comment
-      ticket.comments[comment.id] = {
-        ...comment,
-        attachments: comment.attachments.map((attachment) => ({ ...attachment })),
+      setComment(target, current, comment.id, {
+        id: comment.id,
+        authorId: comment.authorId,
+        body: comment.body,
+        htmlBody: comment.htmlBody,
+        public: comment.public,
+        attachments: copyAttachments(comment.attachments),
         reactions: {},
         redactions: 0,
+        createdAt: comment.createdAt,
         updatedAt: comment.createdAt,
-      }
+      })
       break
     }
     case 'ticket:comment:updated': {
-      const comment = commentOf(ticket, event, event.payload.commentId)
-      comment.body = event.payload.body
-      comment.htmlBody = event.payload.htmlBody
-      if (event.payload.attachments) comment.attachments = event.payload.attachments.map((attachment) => ({ ...attachment }))
-      comment.updatedAt = at
+      const { commentId, body, htmlBody, attachments } = event.payload
+      const comment = commentIn(current, commentId)
+      setComment(target, current, commentId, {
+        ...comment,
+        body,
+        htmlBody,
+        attachments: attachments === undefined ? comment.attachments : copyAttachments(attachments),
+        updatedAt: at,
+      })
       break
     }
     case 'ticket:comment:deleted':
-      commentOf(ticket, event, event.payload.commentId)
-      delete ticket.comments[event.payload.commentId]
+      setComment(target, current, event.payload.commentId, undefined)
       break
     case 'ticket:comment:reaction:added': {
-      const { emoji, userId } = event.payload
-      const comment = commentOf(ticket, event, event.payload.commentId)
-      const users = comment.reactions[emoji]
-      if (users) users.push(userId)
-      else comment.reactions[emoji] = [userId]
+      const { commentId, emoji, userId } = event.payload
+      const comment = commentIn(current, commentId)
+      const users = comment.reactions[emoji] ?? []
+      setComment(target, current, commentId, { ...comment, reactions: { ...comment.reactions, [emoji]: [...users, userId] } })
       break
     }
     case 'ticket:comment:reaction:removed': {
-      const { emoji, userId } = event.payload
-      const comment = commentOf(ticket, event, event.payload.commentId)
-      const remaining = (comment.reactions[emoji] ?? []).filter((id) => id !== userId)
-      if (remaining.length > 0) comment.reactions[emoji] = remaining
-      else delete comment.reactions[emoji]
+      const { commentId, emoji, userId } = event.payload
+      const comment = commentIn(current, commentId)
+      const { [emoji]: users = [], ...others } = comment.reactions
+      const remaining = users.filter((id) => id !== userId)
+      setComment(target, current, commentId, { ...comment, reactions: remaining.length > 0 ? { ...others, [emoji]: remaining } : others })
       break
     }
     case 'ticket:comment:redacted': {
-      const comment = commentOf(ticket, event, event.payload.commentId)
-      comment.body = event.payload.body
-      comment.htmlBody = event.payload.htmlBody
-      comment.redactions += 1
-      comment.updatedAt = at
+      const { commentId, body, htmlBody } = event.payload
+      const comment = commentIn(current, commentId)
+      setComment(target, current, commentId, { ...comment, body, htmlBody, redactions: comment.redactions + 1, updatedAt: at })
       break
     }
-    case 'ticket:comment:privacy_changed':
-      commentOf(ticket, event, event.payload.commentId).public = event.payload.public
+    case 'ticket:comment:privacy_changed': {
+      const { commentId } = event.payload
+      setComment(target, current, commentId, { ...commentIn(current, commentId), public: event.payload.public })
       break
+    }
     case 'ticket:csat:sent':
-      ticket.csat = { surveyId: event.payload.surveyId, sentAt: at, score: null, comment: null, receivedAt: null }
+      target.csat = { surveyId: event.payload.surveyId, sentAt: at, score: null, comment: null, receivedAt: null }
       break
     case 'ticket:csat:received':
-      ticket.csat = {
+      target.csat = {
         surveyId: event.payload.surveyId,
-        sentAt: ticket.csat?.sentAt ?? at,
+        sentAt: current.csat?.sentAt ?? at,
         score: event.payload.score,
         comment: event.payload.comment,
         receivedAt: at,
       }
       break
-    case 'ticket:sla:breached': {
-      const { metric, target } = event.payload
-      ticket.sla[metric] = { target: { ...target }, warnedAt: ticket.sla[metric]?.warnedAt ?? null, breachedAt: event.payload.at }
-      break
-    }
+    case 'ticket:sla:breached':
     case 'ticket:sla:breach_warning': {
-      const { metric, target } = event.payload
-      ticket.sla[metric] = { target: { ...target }, warnedAt: event.payload.at, breachedAt: ticket.sla[metric]?.breachedAt ?? null }
+      const { metric, target: slaTarget } = event.payload
+      const before = current.sla[metric]
+      const breached = event.type === 'ticket:sla:breached'
+      target.sla = {
+        ...current.sla,
+        [metric]: {
+          target: { minutes: slaTarget.minutes, inBusinessHours: slaTarget.inBusinessHours },
+          warnedAt: breached ? (before?.warnedAt ?? null) : event.payload.at,
+          breachedAt: breached ? event.payload.at : (before?.breachedAt ?? null),
+        },
+      }
       break
     }
     case 'ticket:viewed':
       // Viewing is not an update: only lastViewedAt moves.
-      ticket.lastViewedAt = at
-      return ticket
+      target.lastViewedAt = at
+      return
     default:
       // Derived change events: their content is already in the ticket:updated before them.
-      return ticket
+      return
   }
-  ticket.updatedAt = at
-  return ticket
+  target.updatedAt = at
 }
 
-function applyChange(ticket: MutableTicket, change: FieldChange, at: string): void {
-  switch (change.field) {
-    case 'status':
-      ticket.status = change.to
-      if (change.to === 'ongoing') ticket.ongoingAt = at
-      if (change.to === 'completed') ticket.completedAt = at
-      else if (change.from === 'completed') ticket.completedAt = null
-      break
-    case 'assigneeId':
-    case 'ticketingTeamId':
-    case 'summary':
-      ticket[change.field] = change.to
-      break
-    case 'priority':
-      ticket.priority = change.to
-      break
-    case 'type':
-      ticket.type = change.to
-      break
-    case 'sentiment':
-      ticket.sentiment = change.to
-      break
-    case 'escalated':
-      ticket.escalated = change.to
-      break
-    case 'tags':
-      ticket.tags = [...change.to]
-      break
-    case 'customFields':
-      if (change.to === null) delete ticket.customFields[change.key]
-      else ticket.customFields[change.key] = cloneJson(change.to) as MutableTicket['customFields'][string]
-      break
+function applyChanges(target: WritableTicket, current: Ticket, changes: readonly FieldChange[], at: string): void {
+  let customFields: { [fieldId: string]: JsonValue } | undefined
+  for (const change of changes) {
+    switch (change.field) {
+      case 'status':
+        target.status = change.to
+        if (change.to === 'ongoing') target.ongoingAt = at
+        if (change.to === 'completed') target.completedAt = at
+        else if (change.from === 'completed') target.completedAt = null
+        break
+      case 'assigneeId':
+      case 'ticketingTeamId':
+      case 'summary':
+        target[change.field] = change.to
+        break
+      case 'priority':
+        target.priority = change.to
+        break
+      case 'type':
+        target.type = change.to
+        break
+      case 'sentiment':
+        target.sentiment = change.to
+        break
+      case 'escalated':
+        target.escalated = change.to
+        break
+      case 'tags':
+        target.tags = [...change.to]
+        break
+      case 'customFields':
+        // In place on a private copy; on a draft, one new map for all of an update's
+        // field changes (see setComment for why no nested draft).
+        customFields ??= target === current ? target.customFields : { ...current.customFields }
+        if (change.to === null) delete customFields[change.key]
+        else customFields[change.key] = cloneJson(change.to)
+        break
+    }
   }
+  if (customFields !== undefined && customFields !== target.customFields) target.customFields = customFields
 }
 
-function commentOf(ticket: MutableTicket, event: TicketEvent, commentId: string): MutableComment {
-  const comment = ticket.comments[commentId]
-  if (!comment) throw streamError(event, `comment ${commentId} does not exist`)
-  return comment
+/**
+ * Sets (or, with `undefined`, removes) one comment. On a private copy (`replay`: `target`
+ * is `current`) it writes in place. On a draft it writes a new comments map, so immer
+ * copies nothing but the ticket object itself: immer's one shallow-copy site then only
+ * ever sees tickets and stays on V8's fast path (a draft of the comments map too made
+ * that site megamorphic, and every ticket copy took ~0.5 µs instead of ~0.05 µs).
+ */
+function setComment(target: WritableTicket, current: Ticket, commentId: string, comment: TicketComment | undefined): void {
+  if (target === current) {
+    if (comment === undefined) delete target.comments[commentId]
+    else target.comments[commentId] = comment
+    return
+  }
+  const comments: { [commentId: string]: TicketComment } = { ...current.comments }
+  if (comment === undefined) delete comments[commentId]
+  else comments[commentId] = comment
+  target.comments = comments
 }
 
-function streamError(event: TicketEvent, reason: string): TicketError {
-  return new TicketError('VALIDATION', `Cannot apply event ${event.id} (${event.type}, version ${event.version}): ${reason}.`, {
-    details: { eventId: event.id, type: event.type, version: event.version },
-  })
+function copyAttachments(attachments: readonly Attachment[]): Attachment[] {
+  return attachments.map((attachment) => ({ ...attachment }))
+}
+
+/** A comment {@link checkEvent} has already found in `current`. */
+function commentIn(current: Ticket, commentId: string): TicketComment {
+  return current.comments[commentId] as TicketComment
 }

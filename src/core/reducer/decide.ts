@@ -69,11 +69,15 @@ function decideOnTicket(state: Ticket, command: Exclude<Command, { type: 'create
     case 'complete':
       if (state.status === 'completed') throw transitionError(state, 'completed', command.type, ['pending', 'ongoing'])
       return updated([{ field: 'status', from: state.status, to: 'completed' }])
+    // Events never share objects with a state: `from` is a copy of the state's tags, so
+    // editing an event (unfrozen in production) cannot rewrite a cached or stored state.
     case 'tag':
-      return state.tags.includes(command.tagId) ? [] : updated([{ field: 'tags', from: state.tags, to: [...state.tags, command.tagId] }])
+      return state.tags.includes(command.tagId)
+        ? []
+        : updated([{ field: 'tags', from: [...state.tags], to: [...state.tags, command.tagId] }])
     case 'untag':
       return state.tags.includes(command.tagId)
-        ? updated([{ field: 'tags', from: state.tags, to: state.tags.filter((tag) => tag !== command.tagId) }])
+        ? updated([{ field: 'tags', from: [...state.tags], to: state.tags.filter((tag) => tag !== command.tagId) }])
         : []
     case 'update':
       return updated(updateChanges(state, command))
@@ -235,8 +239,10 @@ function updateChanges(state: Ticket, command: CommandOf<'update'>): FieldChange
   }
   for (const [key, value] of Object.entries(command.customFields ?? {})) {
     const before = Object.hasOwn(state.customFields, key) ? (state.customFields[key] as JsonValue) : null
-    // Copy the value: events must not share objects with the caller's command.
-    if (!equal(before, value)) changes.push({ field: 'customFields', key, from: before, to: value === null ? null : cloneJson(value) })
+    // Copy both values: events share no objects with the state or with the caller's command.
+    if (!equal(before, value)) {
+      changes.push({ field: 'customFields', key, from: cloneJson(before), to: value === null ? null : cloneJson(value) })
+    }
   }
   return changes
 }

@@ -1,11 +1,15 @@
 import type { TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
-import { produceTicket } from './copy-on-write.js'
+import { FREEZES_BY_DEFAULT } from './immer-instances.js'
+import { produceTicket } from './produce-ticket.js'
 
 /**
  * Folds one stored event into a ticket. This is a pure function: the input state is
- * never mutated; the result shares unchanged parts with it and is deeply frozen
- * (outside `NODE_ENV=production`).
+ * never mutated; the result shares unchanged parts with it (through immer) and is
+ * deeply frozen outside `NODE_ENV=production` (see {@link FREEZES_BY_DEFAULT}).
+ *
+ * `evolve` takes no options, so `events.reduce(evolve, null)` type-checks; to choose
+ * freezing explicitly, fold with {@link replay} and its `freeze` option.
  *
  * @param state - the ticket before the event, or `null` before `ticket:created`
  * @param event - the next event of the ticket's stream (`version` = `state.version + 1`)
@@ -18,5 +22,5 @@ import { produceTicket } from './copy-on-write.js'
  * ```
  */
 export function evolve(state: Ticket | null, event: TicketEvent): Ticket | null {
-  return produceTicket(state, [event])
+  return produceTicket(state, [event], FREEZES_BY_DEFAULT)
 }

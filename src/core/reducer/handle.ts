@@ -3,12 +3,15 @@ import { parseCommand } from '../commands/parse-command.js'
 import type { Command } from '../commands/schemas.js'
 import { deriveChangeEvents } from '../derive/derive-change-events.js'
 import { TicketError } from '../errors/ticket-error.js'
-import { defaultNewId, defaultNow, type HandleContext, uuidFromUlid } from '../ids/ids.js'
+import { defaultNewId, defaultNow } from '../ids/ids.js'
+import { uuidFromUlid } from '../ids/uuid-from-ulid.js'
 import type { Audit } from '../model/audit.js'
 import type { EventMeta, TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
-import { produceTicket } from './copy-on-write.js'
 import { decide, type FactDraft } from './decide.js'
+import type { HandleContext } from './handle-context.js'
+import { FREEZES_BY_DEFAULT } from './immer-instances.js'
+import { produceTicket } from './produce-ticket.js'
 
 /** What {@link handle} returns: the new state, the events to store, and the audit record. */
 export interface HandleResult {
@@ -28,14 +31,21 @@ export interface HandleResult {
  * Steps: validate the command with zod, check the rules (missing, deleted, archived,
  * workflow transitions), emit the facts, append the derived change events right after
  * each `ticket:updated` (with `meta.causationId` = its id), fold the events into the
- * new state, and describe the change as a Zendesk-style audit record.
+ * new state (one immer `produce` for the whole command: the new state shares every
+ * part the events do not write with `state`), and describe the change as a
+ * Zendesk-style audit record.
+ *
+ * The returned state is deep-frozen in development mode and left unfrozen in
+ * production (`NODE_ENV=production`), unless `ctx.freeze` says otherwise; frozen or
+ * not, treat it as a read-only value. Events never share objects with any state, so
+ * editing an event (say, to redact it before logging) cannot change a state.
  *
  * A command that changes nothing (a tag already present, an assign to the current
  * assignee, an update to equal values) is accepted and returns no events.
  *
  * @param state - the ticket, or `null` when it does not exist yet
  * @param command - a command (any value: it is validated first)
- * @param ctx - the clock and id source
+ * @param ctx - the clock, the id source, and whether to freeze the result
  * @throws {TicketError} `VALIDATION`, `NOT_FOUND`, `ALREADY_EXISTS`, `DELETED`,
  * `ARCHIVED` or `INVALID_TRANSITION`; nothing else for bad input
  *
@@ -84,7 +94,7 @@ export function handle(state: Ticket | null, command: unknown, ctx: HandleContex
     for (const derived of deriveChangeEvents(event.payload)) events.push(envelope(derived.type, derived.payload, derivedMeta))
   }
 
-  const next = produceTicket(state, events) as Ticket
+  const next = produceTicket(state, events, ctx.freeze ?? FREEZES_BY_DEFAULT) as Ticket
   const audit = buildAudit({ id: newId(), before: state, after: next, command: parsed, events })
   return { state: next, events, audit }
 }

@@ -1,6 +1,5 @@
 import { cloneJson, type JsonValue } from '../model/json.js'
 import type { Ticket, TicketComment } from '../model/ticket.js'
-import { IS_DEVELOPMENT_MODE } from '../runtime/development-mode.js'
 
 /** `T` with every `readonly` removed, all the way down. */
 export type DeepMutable<T> = T extends readonly (infer Item)[]
@@ -9,45 +8,79 @@ export type DeepMutable<T> = T extends readonly (infer Item)[]
     ? { -readonly [Key in keyof T]: DeepMutable<T[Key]> }
     : T
 
-/** A ticket whose fields may be written: a private copy being folded into. */
+/** A deep, private copy of a ticket: every part of it may be written. */
 export type MutableTicket = DeepMutable<Ticket>
-export type MutableComment = DeepMutable<TicketComment>
+type MutableComment = DeepMutable<TicketComment>
+
+/**
+ * What the fold writes into: an immer draft, or a private copy. Its fields and its
+ * comments map take new values; each value written is whole and never changed in
+ * place afterwards, so values may be shared with earlier states (and stay read-only).
+ */
+export type WritableTicket = { -readonly [Key in Exclude<keyof Ticket, 'comments'>]: Ticket[Key] } & {
+  comments: { [commentId: string]: TicketComment }
+}
 
 /** Deep-copies a comment into a private, writable object. */
-export function cloneComment(comment: TicketComment): MutableComment {
+function cloneComment(comment: TicketComment): MutableComment {
   const reactions: Record<string, string[]> = {}
   for (const emoji of Object.keys(comment.reactions)) reactions[emoji] = [...(comment.reactions[emoji] ?? [])]
   return { ...comment, attachments: comment.attachments.map((attachment) => ({ ...attachment })), reactions }
 }
 
-/** Deep-copies a ticket into a private, writable object that shares nothing with its source. */
-export function cloneTicket(ticket: Ticket): MutableTicket {
-  const comments: Record<string, MutableComment> = {}
-  for (const id of Object.keys(ticket.comments)) comments[id] = cloneComment(ticket.comments[id] as TicketComment)
-  const sla: MutableTicket['sla'] = {}
-  for (const metric of Object.keys(ticket.sla) as (keyof Ticket['sla'])[]) {
-    const entry = ticket.sla[metric]
-    if (entry) sla[metric] = { ...entry, target: { ...entry.target } }
-  }
+/**
+ * A shallow copy of a ticket, written field by field in one fixed order: every ticket
+ * this builds has the same V8 hidden class with all fields in the object, which keeps
+ * a later `{ ...ticket }` (immer's copy of a draft's base) on V8's fast path. A ticket
+ * built by a spread of a spread falls off it: its copies took ~0.5 µs instead of
+ * ~0.05 µs in `bench/core.ts`.
+ */
+export function layoutTicket(t: Ticket): WritableTicket {
   return {
-    ...ticket,
-    tags: [...ticket.tags],
-    customFields: cloneJson(ticket.customFields as JsonValue) as MutableTicket['customFields'],
-    comments,
-    csat: ticket.csat === null ? null : { ...ticket.csat },
-    sla,
+    id: t.id,
+    workspaceId: t.workspaceId,
+    chatId: t.chatId,
+    status: t.status,
+    circumstance: t.circumstance,
+    assigneeId: t.assigneeId,
+    ticketingTeamId: t.ticketingTeamId,
+    summary: t.summary,
+    priority: t.priority,
+    type: t.type,
+    sentiment: t.sentiment,
+    escalated: t.escalated,
+    tags: t.tags,
+    customFields: t.customFields,
+    comments: t.comments,
+    csat: t.csat,
+    sla: t.sla,
+    archived: t.archived,
+    deleted: t.deleted,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    ongoingAt: t.ongoingAt,
+    completedAt: t.completedAt,
+    lastViewedAt: t.lastViewedAt,
+    version: t.version,
   }
 }
 
-// Frozen results catch accidental mutation in development and tests; in production
-// (NODE_ENV=production, as bundlers and hosts set it) freezing is skipped, because it is
-// pure overhead there. Results never share objects with events or inputs either way.
-/** Whether states are deep-frozen: in development mode only (see {@link IS_DEVELOPMENT_MODE}). */
-export const FREEZES_STATE = IS_DEVELOPMENT_MODE
-
-/** Deep-freezes a state unless running in production (see {@link FREEZES_STATE}). */
-export function freezeState<T>(value: T): T {
-  return FREEZES_STATE ? deepFreeze(value) : value
+/** Deep-copies a ticket into a private, writable object that shares nothing with its source. */
+export function cloneTicket(t: Ticket): MutableTicket {
+  const comments: Record<string, MutableComment> = {}
+  for (const id of Object.keys(t.comments)) comments[id] = cloneComment(t.comments[id] as TicketComment)
+  const sla: MutableTicket['sla'] = {}
+  for (const metric of Object.keys(t.sla) as (keyof Ticket['sla'])[]) {
+    const entry = t.sla[metric]
+    if (entry) sla[metric] = { ...entry, target: { ...entry.target } }
+  }
+  const copy = layoutTicket(t) as MutableTicket
+  copy.tags = [...t.tags]
+  copy.customFields = cloneJson(t.customFields as JsonValue) as MutableTicket['customFields']
+  copy.comments = comments
+  copy.csat = t.csat === null ? null : { ...t.csat }
+  copy.sla = sla
+  return copy
 }
 
 /** Freezes a value and everything reachable from it, skipping parts already frozen. */

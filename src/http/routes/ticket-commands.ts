@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini'
-import { defaultNewId, uuidFromUlid } from '../../core/ids/ids.js'
+import { defaultNewId } from '../../core/ids/ids.js'
+import { uuidFromUlid } from '../../core/ids/uuid-from-ulid.js'
 import type { Actor } from '../../core/model/event.js'
 import { assignBodySchema, completeBodySchema, createTicketBodySchema, tagBodySchema, takeoverBodySchema } from '../request-schemas.js'
 import { commandMeta, jsonResponse, pathId, type RouteContext } from '../route-context.js'
