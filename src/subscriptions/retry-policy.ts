@@ -30,11 +30,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 
 /** The zod schema of {@link SubscriptionRetryOptions}. */
 export const retryOptionsSchema = z.strictObject({
+  // zod's number() refuses Infinity, so it is a literal of its own.
   maxAttempts: z.optional(
-    z.number().check(
-      z.minimum(1),
-      z.refine((value) => Number.isInteger(value) || value === Number.POSITIVE_INFINITY, { error: 'Expected a whole number or Infinity' }),
-    ),
+    z.union([z.int().check(z.minimum(1)), z.literal(Number.POSITIVE_INFINITY)], { error: 'Expected a whole number ≥ 1 or Infinity' }),
   ),
   initialDelayMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
   maxDelayMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
