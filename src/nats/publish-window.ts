@@ -13,8 +13,13 @@ export interface WindowItem {
 }
 
 export interface PublishWindowOptions<T extends WindowItem> {
-  /** How many events may be published but not yet acknowledged (or waiting for their ticket's previous one). */
+  /** How many items may be queued and not yet acknowledged (publishing, or waiting for their ticket's previous one). */
   readonly maxInFlight: number
+  /**
+   * How many items may lie between the low-water mark and the newest one, acknowledged
+   * or not: what the window remembers while one slow publish holds the mark back.
+   */
+  readonly maxSpan: number
   /**
    * Publishes one item: resolves `true` once acknowledged, `false` when it gave up
    * because the window is stopping; rejects on an error that ends the relay.
@@ -24,13 +29,21 @@ export interface PublishWindowOptions<T extends WindowItem> {
   readonly onLowWater: (id: string) => void
   /** Told about an error that ends the relay (the first one only). */
   readonly onFatal: (error: unknown) => void
-  /** Stops the window: `add` returns at once and nothing new is published. */
+  /** Stops the window: `offer` refuses, `room` resolves, and nothing new is published. */
   readonly signal: AbortSignal
 }
 
 export interface PublishWindow<T extends WindowItem> {
-  /** Queues `item` for publishing, after waiting for room; `false` when the window stopped instead. */
-  add(item: T): Promise<boolean>
+  /**
+   * Queues `item` for publishing if there is room; `false` when the window is full or
+   * stopped. Synchronous on purpose: a caller that offers items in a loop starts every
+   * publish it has room for in one go, and the NATS client sends them in one write
+   * (it flushes once per microtask checkpoint; a caller awaiting between items would
+   * cost one socket write per message).
+   */
+  offer(item: T): boolean
+  /** Resolves once an item was settled (there may be room now) or the window stopped. */
+  room(): Promise<void>
   /** Resolves once every queued item was acknowledged or given up. */
   drain(): Promise<void>
 }
@@ -47,12 +60,16 @@ interface Entry {
  * or is retried in between. If a ticket's item is given up, its later items are too.
  *
  * The low-water mark moves over a prefix of acknowledged items only, so an item that is
- * still being retried holds it back however many later ones were acknowledged.
+ * still being retried holds it back however many later ones were acknowledged. Room
+ * for a new item is counted in unacknowledged items (`maxInFlight`), so one slow
+ * acknowledgement does not stall the pipeline, and in items since the low-water mark
+ * (`maxSpan`), so a publish retried for long does not let memory grow without bound.
  */
 export function createPublishWindow<T extends WindowItem>(options: PublishWindowOptions<T>): PublishWindow<T> {
-  const { maxInFlight, publish, onLowWater, onFatal, signal } = options
+  const { maxInFlight, maxSpan, publish, onLowWater, onFatal, signal } = options
   const entries: Entry[] = []
   let head = 0
+  let unacknowledged = 0
   /** Per ticket, the outcome of its newest queued item: `true` when acknowledged. */
   const tails = new Map<string, Promise<boolean>>()
   let wake: (() => void) | undefined
@@ -78,14 +95,13 @@ export function createPublishWindow<T extends WindowItem>(options: PublishWindow
       head = 0
     }
     onLowWater(low)
-    wakeUp()
   }
 
-  const settle = async (item: T, entry: Entry, previous: Promise<boolean> | undefined): Promise<boolean> => {
+  const publishInTurn = async (item: T, previous: Promise<boolean> | undefined): Promise<boolean> => {
     if (previous !== undefined && !(await previous)) return false
     if (signal.aborted || failed) return false
     try {
-      if (!(await publish(item))) return false
+      return await publish(item)
     } catch (error) {
       if (!failed) {
         failed = true
@@ -93,27 +109,40 @@ export function createPublishWindow<T extends WindowItem>(options: PublishWindow
       }
       return false
     }
-    entry.acked = true
-    advance()
-    return true
   }
 
+  const settle = async (item: T, entry: Entry, previous: Promise<boolean> | undefined): Promise<boolean> => {
+    const acknowledged = await publishInTurn(item, previous)
+    unacknowledged--
+    if (acknowledged) {
+      entry.acked = true
+      advance()
+    }
+    // Any settled publish makes room, not only one that moves the low-water mark.
+    wakeUp()
+    return acknowledged
+  }
+
+  const full = () => unacknowledged >= maxInFlight || entries.length - head >= maxSpan
+
   return {
-    async add(item) {
-      while (entries.length - head >= maxInFlight && !signal.aborted) {
-        await new Promise<void>((resolve) => {
-          wake = resolve
-        })
-      }
-      if (signal.aborted) return false
+    offer(item) {
+      if (signal.aborted || full()) return false
       const entry: Entry = { id: item.id, acked: false }
       entries.push(entry)
+      unacknowledged++
       const outcome = settle(item, entry, tails.get(item.ticketId))
       tails.set(item.ticketId, outcome)
       void outcome.then(() => {
         if (tails.get(item.ticketId) === outcome) tails.delete(item.ticketId)
       })
       return true
+    },
+    room() {
+      if (signal.aborted || !full()) return Promise.resolve()
+      return new Promise<void>((resolve) => {
+        wake = resolve
+      })
     },
     async drain() {
       while (tails.size > 0) await Promise.all(tails.values())

@@ -121,6 +121,10 @@ export interface JetStreamRelay {
   run(signal: AbortSignal): Promise<RelayStopped>
 }
 
+/** How far past a publish that holds the low-water mark back the relay reads on: 16 windows, at least 4096 events. */
+const SPAN_PER_IN_FLIGHT = 16
+const MIN_SPAN = 4096
+
 const optionsSchema = z.strictObject({
   service: z.custom<Pick<TicketService, 'events'>>(
     (value: unknown) => typeof value === 'object' && value !== null && typeof (value as TicketService).events === 'function',
@@ -344,6 +348,7 @@ export function relayToJetStream(options: RelayToJetStreamOptions): JetStreamRel
 
       const window = createPublishWindow<TicketEvent>({
         maxInFlight,
+        maxSpan: Math.max(MIN_SPAN, SPAN_PER_IN_FLIGHT * maxInFlight),
         publish,
         onLowWater: (afterId) => saver.request(afterId),
         onFatal: fail,
@@ -361,7 +366,12 @@ export function relayToJetStream(options: RelayToJetStreamOptions): JetStreamRel
           signal: stop.signal,
           onError: (error, failure) => options.onError?.(error, { ...failure, stage: 'read' }),
           handler: async (events) => {
-            for (const event of events) if (!(await window.add(event))) return
+            for (const event of events) {
+              while (!window.offer(event)) {
+                if (stop.signal.aborted) return
+                await window.room()
+              }
+            }
           },
         })
       } catch (error) {
