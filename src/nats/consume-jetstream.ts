@@ -134,9 +134,12 @@ export interface JetStreamConsumer {
    * handler call in progress finishes, and messages pulled ahead are handed back at
    * once (`nak`) for another worker.
    *
-   * Rejects with a `TicketError`: `UNAVAILABLE` (not retryable) when the connection
-   * is or gets closed, `NOT_FOUND` when the stream does not exist, `VALIDATION` when a
-   * multi-type filter needs a newer server.
+   * Reaching JetStream and binding the durable are retried with backoff until `signal`
+   * aborts. Rejects with a `TicketError` for what retrying cannot fix: `UNAVAILABLE`
+   * (not retryable) when the connection is or gets closed, `NOT_FOUND` when the stream
+   * does not exist, `VALIDATION` when `durable` names a consumer of another kind, when
+   * JetStream refuses the configuration, or when several `filterSubjects` need a newer
+   * server.
    */
   run(signal: AbortSignal): Promise<ConsumerStopped>
 }
@@ -305,6 +308,17 @@ export function consumeJetStream(options: ConsumeJetStreamOptions): JetStreamCon
       return
     }
     const config = existing.config
+    if (config.deliver_subject || config.ack_policy !== AckPolicy.Explicit) {
+      throw new TicketError(
+        'VALIDATION',
+        `Consumer "${durable}" of stream "${stream}" exists but is not a pull consumer with explicit acks; choose another durable name.`,
+        {
+          issues: [{ path: ['durable'], message: 'Names an existing consumer of another kind', code: 'custom' }],
+          details: { stream, durable },
+          retryable: false,
+        },
+      )
+    }
     const same =
       config.ack_wait === settings.ack_wait &&
       config.max_deliver === settings.max_deliver &&
@@ -348,7 +362,7 @@ export function consumeJetStream(options: ConsumeJetStreamOptions): JetStreamCon
 
     let fatal: TicketError | undefined
     const stop = () => {
-      void active.close()
+      void active.close().catch(() => undefined)
     }
     signal.addEventListener('abort', stop, { once: true })
     if (signal.aborted) stop() // aborted while binding: the listener above never fires

@@ -13,7 +13,7 @@ const STREAM_NOT_FOUND = 10059
 const STREAM_MISMATCH = 10060
 const CONSUMER_NOT_FOUND = 10014
 
-function field(error: unknown, key: 'name' | 'message' | 'code'): unknown {
+function field(error: unknown, key: 'name' | 'message' | 'code' | 'status'): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined
 }
 
@@ -41,8 +41,10 @@ export interface NatsOperation {
  * Turns an error of the NATS client into a `TicketError`:
  * - a closed or draining connection, or a refused authorization: `UNAVAILABLE`, not
  *   retryable (this connection will not work again; open a new one);
- * - a missing stream: `NOT_FOUND`; a subject another stream captures: `VALIDATION`;
- *   a message over the server's `max_payload`: `PAYLOAD_TOO_LARGE` (none is retryable);
+ * - a missing stream: `NOT_FOUND`; a subject another stream captures, or another request
+ *   JetStream refuses as a bad request (a conflicting consumer configuration):
+ *   `VALIDATION`; a message over the server's `max_payload`: `PAYLOAD_TOO_LARGE` (none is
+ *   retryable);
  * - anything else (a timeout, no responders while JetStream restarts, a dropped
  *   connection the client is re-establishing): `UNAVAILABLE`, retryable.
  */
@@ -75,6 +77,15 @@ export function toTicketError(error: unknown, operation: NatsOperation): TicketE
       `Cannot ${operation.action}: subject "${operation.subject ?? ''}" is captured by another stream than "${operation.stream}".`,
       { ...options, issues: [{ path: ['stream'], message: 'The subject is captured by another stream', code: 'custom' }] },
     )
+  }
+  // Other JetStream API errors: a 400 is a request the server refuses as it stands (an
+  // invalid or conflicting consumer or stream configuration); 5xx and timeouts pass.
+  const status = field(error, 'status')
+  if (code !== undefined && status === 400) {
+    return new TicketError('VALIDATION', `Cannot ${operation.action}: JetStream refused it (${message}, error ${code}).`, {
+      ...options,
+      issues: [{ path: [], message, code: 'custom' }],
+    })
   }
   if (name === 'InvalidArgumentError' && message.includes('max_payload')) {
     return new TicketError('PAYLOAD_TOO_LARGE', `Cannot ${operation.action}: the message is larger than the server's max_payload.`, options)

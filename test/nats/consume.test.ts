@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTicketService, isTicketError, memoryCheckpoint, type TicketError, type TicketEvent } from '../../src/index.js'
@@ -325,6 +325,20 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('consumeJetStream', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     await closing.close()
     expect(await rejectionOf(running)).toMatchObject({ code: 'UNAVAILABLE', retryable: false })
+  })
+
+  it('rejects with VALIDATION when the durable name belongs to a consumer of another kind', async () => {
+    const { stream, subjectPrefix } = await server.createStream()
+    const durable = uniqueName('pushed')
+    await (await jetstreamManager(nats)).consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_subject: uniqueName('inbox'),
+    })
+    const error = await rejectionOf(
+      consumeJetStream({ nats, stream, durable, subjectPrefix, handler: () => undefined }).run(new AbortController().signal),
+    )
+    expect(error).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ path: ['durable'] })] })
   })
 
   it('refuses malformed options with VALIDATION naming each path', () => {
