@@ -97,7 +97,10 @@ export interface RelayToJetStreamOptions {
 
 /** How a relay run ended (it was stopped by its signal). */
 export interface RelayStopped {
-  /** The last saved position: every event up to it is in the stream. */
+  /**
+   * The last saved position: every event up to it is in the stream (`null` when nothing
+   * was saved, or the run stopped before it could read its checkpoint).
+   */
   readonly afterId: string | null
   /** Events JetStream stored in this run. */
   readonly published: number

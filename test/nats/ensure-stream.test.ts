@@ -79,7 +79,8 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('ensureTicketStream', () => {
       [{ subjectPrefix: '' }, 'subjectPrefix'],
     ]
     for (const [override, path] of cases) {
-      const error = await ensureTicketStream({ nats, stream: 'TICKETS', ...override }).then(
+      // A name of this test's own, so a case that wrongly passed validation could touch no one else's stream.
+      const error = await ensureTicketStream({ nats, ...fresh(), ...override }).then(
         () => undefined,
         (reason: unknown) => reason,
       )
