@@ -131,8 +131,9 @@ export interface ConsumerStopped {
 export interface JetStreamConsumer {
   /**
    * Consumes until `signal` aborts, then resolves with {@link ConsumerStopped}: the
-   * handler call in progress finishes, and messages pulled ahead are handed back at
-   * once (`nak`) for another worker.
+   * handler call in progress finishes, and messages pulled ahead that reached this
+   * worker are handed back at once (`nak`) for another worker (one still on the wire
+   * comes back after `ackWaitMs`).
    *
    * Reaching JetStream and binding the durable are retried with backoff until `signal`
    * aborts. Rejects with a `TicketError` for what retrying cannot fix: `UNAVAILABLE`

@@ -280,6 +280,7 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('consumeJetStream', () => {
   it('hands messages pulled ahead back at once when stopped, so another worker gets them before ackWait', async () => {
     const { stream, subjectPrefix, log } = await relayedStream(5, 2)
     const durable = uniqueName('handback')
+    const manager = await jetstreamManager(nats)
     const first = new AbortController()
     let firstSaw = 0
     const firstRun = consumeJetStream({
@@ -291,6 +292,11 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('consumeJetStream', () => {
       ackWaitMs: 60_000,
       handler: async () => {
         firstSaw++
+        // Stop once the server has sent every message to this worker and they have
+        // arrived (a round trip on the connection comes back after them): messages still
+        // on the wire when a worker stops can only come back after ackWait.
+        await eventually(async () => (await manager.consumers.info(stream, durable)).num_pending === 0, 'every message sent')
+        await nats.flush()
         first.abort()
       },
     }).run(first.signal)
