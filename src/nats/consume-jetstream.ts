@@ -23,6 +23,7 @@ import {
   jetStreamNameSchema,
   type NatsConnectionLike,
   natsConnectionSchema,
+  onConnectionClosed,
   runOnce,
   signalSchema,
 } from './nats-options.js'
@@ -367,7 +368,8 @@ export function consumeJetStream(options: ConsumeJetStreamOptions): JetStreamCon
     }
     signal.addEventListener('abort', stop, { once: true })
     if (signal.aborted) stop() // aborted while binding: the listener above never fires
-    void nats.closed().then(() => {
+    const stopWatching = onConnectionClosed(nats, () => {
+      if (signal.aborted) return // already stopping: a close now is the owner's shutdown
       fatal ??= new TicketError('UNAVAILABLE', `Consumer "${durable}" stopped: the NATS connection closed. Open a new connection.`, {
         retryable: false,
       })
@@ -475,6 +477,7 @@ export function consumeJetStream(options: ConsumeJetStreamOptions): JetStreamCon
     } catch (error) {
       if (!signal.aborted) fatal ??= isTicketError(error) ? error : toTicketError(error, { action: `consume from "${durable}"`, stream })
     } finally {
+      stopWatching()
       signal.removeEventListener('abort', stop)
       stop()
     }

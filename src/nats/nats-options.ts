@@ -61,3 +61,16 @@ export function runOnce(what: string): { enter(): void; leave(): void } {
     },
   }
 }
+
+/**
+ * Calls `callback` if `nats` closes before the returned function is called. The
+ * connection's `closed()` promise outlives a run, so the callback is dropped on dispose:
+ * a process that runs many relays or consumers on one connection keeps nothing of them.
+ */
+export function onConnectionClosed(nats: NatsConnectionLike, callback: () => void): () => void {
+  let current: (() => void) | undefined = callback
+  void nats.closed().then(() => current?.())
+  return () => {
+    current = undefined
+  }
+}

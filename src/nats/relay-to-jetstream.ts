@@ -27,6 +27,7 @@ import {
   jetStreamNameSchema,
   type NatsConnectionLike,
   natsConnectionSchema,
+  onConnectionClosed,
   runOnce,
   signalSchema,
 } from './nats-options.js'
@@ -246,10 +247,9 @@ export function relayToJetStream(options: RelayToJetStreamOptions): JetStreamRel
       stop.abort()
     }
     // A connection closed under the relay (by its owner, or after the client gave up reconnecting) ends it.
-    void nats.closed().then(() => {
-      if (!stop.signal.aborted) {
-        fail(new TicketError('UNAVAILABLE', 'The relay stopped: the NATS connection closed. Open a new connection.', { retryable: false }))
-      }
+    const stopWatching = onConnectionClosed(nats, () => {
+      if (stop.signal.aborted) return // already stopping: a close now is the owner's shutdown
+      fail(new TicketError('UNAVAILABLE', 'The relay stopped: the NATS connection closed. Open a new connection.', { retryable: false }))
     })
 
     /** Runs `step` until it succeeds (`undefined` when stopped first); throws what is not retryable. */
@@ -387,6 +387,7 @@ export function relayToJetStream(options: RelayToJetStreamOptions): JetStreamRel
     } catch (error) {
       throw fatal?.error ?? error
     } finally {
+      stopWatching()
       signal.removeEventListener('abort', onAbort)
       stop.abort()
     }
