@@ -26,6 +26,7 @@ export const entries = {
   'postgres/index': 'src/stores/postgres/index.ts',
   'webhooks/index': 'src/webhooks/index.ts',
   'http/index': 'src/http/index.ts',
+  'nats/index': 'src/nats/index.ts',
 }
 
 /** Build options of every published entry (the runtime tests build with them too). */
@@ -36,7 +37,7 @@ export const shared: Options = {
   splitting: true,
   treeshake: true,
   // Drivers and test tools are optional peer dependencies, loaded only by the entries that need them.
-  external: ['fast-check', 'vitest', 'pg', 'better-sqlite3', '@electric-sql/pglite'],
+  external: ['fast-check', 'vitest', 'pg', 'better-sqlite3', '@electric-sql/pglite', /^@nats-io\//],
   // zod is bundled (tree-shaken) into the build: Node does not tree-shake, and importing
   // `zod/mini` from node_modules loads all of zod's core, compilers and 60+ locales,
   // which tripled the cold import time. zod stays a dependency for the `.d.ts` types.

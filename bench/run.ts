@@ -3,6 +3,7 @@
  * measured in the same run. Pass section names to run only some: `npm run bench -- core sqlite`.
  */
 import { benchCore } from './core.js'
+import { benchNats } from './nats.js'
 import { benchPostgres } from './postgres.js'
 import { type BenchSection, formatRows } from './report.js'
 import { benchMemoryService } from './service-memory.js'
@@ -14,6 +15,7 @@ const sections: Record<string, BenchSection> = {
   'service-memory': benchMemoryService,
   sqlite: benchSqlite,
   postgres: benchPostgres,
+  nats: benchNats,
   size: benchSize,
 }
 

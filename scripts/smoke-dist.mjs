@@ -10,6 +10,7 @@ const entries = [
   'ticket-events/postgres',
   'ticket-events/webhooks',
   'ticket-events/http',
+  'ticket-events/nats',
   'ticket-events/testing',
 ]
 const require = createRequire(import.meta.url)

@@ -394,6 +394,20 @@ describe('subscribe', () => {
     expect(reads).toBe(1)
   })
 
+  it('takes retry.maxAttempts: Infinity, as documented, and refuses fractions and zero', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const endless = subscribe({ service, retry: { maxAttempts: Number.POSITIVE_INFINITY }, signal: controller.signal, handler: () => {} })
+    await expect(endless).resolves.toEqual({ afterId: null, delivered: 0 })
+    for (const maxAttempts of [0, 1.5, Number.NEGATIVE_INFINITY]) {
+      const running = subscribe({ service, retry: { maxAttempts }, signal: controller.signal, handler: () => {} })
+      await expect(running).rejects.toMatchObject({
+        code: 'VALIDATION',
+        issues: [expect.objectContaining({ path: ['retry', 'maxAttempts'] })],
+      })
+    }
+  })
+
   it('rejects malformed options with a VALIDATION error naming the paths', async () => {
     const running = subscribe({
       service,
