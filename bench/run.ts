@@ -3,6 +3,7 @@
  * measured in the same run. Pass section names to run only some: `npm run bench -- core sqlite`.
  */
 import { benchCore } from './core.js'
+import { benchHttp } from './http.js'
 import { benchPostgres } from './postgres.js'
 import { type BenchSection, formatRows } from './report.js'
 import { benchMemoryService } from './service-memory.js'
@@ -12,6 +13,7 @@ import { benchSqlite } from './sqlite.js'
 const sections: Record<string, BenchSection> = {
   core: benchCore,
   'service-memory': benchMemoryService,
+  http: benchHttp,
   sqlite: benchSqlite,
   postgres: benchPostgres,
   size: benchSize,
