@@ -126,9 +126,3 @@ export interface Ticket {
   readonly lastViewedAt: string | null
   readonly version: number
 }
-
-/** Fields an `update` command may change directly. */
-export const UPDATABLE_FIELDS = ['priority', 'type', 'sentiment', 'summary', 'status'] as const
-
-/** Scalar ticket fields a `ticket:updated` change may name. */
-export type ScalarField = 'status' | 'assigneeId' | 'ticketingTeamId' | 'summary' | 'priority' | 'type' | 'sentiment' | 'escalated'

@@ -22,10 +22,7 @@ type DropPoint = 'before the store saw it' | 'after it was stored'
  */
 function dropOneAppend(store: TicketStore, point: DropPoint): TicketStore {
   let armed = true
-  const dropped = () =>
-    new TicketError('UNAVAILABLE', `The connection dropped ${point} (a fault the conformance suite injects).`, {
-      details: { injected: true },
-    })
+  const dropped = () => new TicketError('UNAVAILABLE', `The connection dropped ${point} (a fault the conformance suite injects).`)
   return {
     name: store.name,
     ...(store.capabilities === undefined ? {} : { capabilities: store.capabilities }),
