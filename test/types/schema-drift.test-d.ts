@@ -15,6 +15,7 @@ import type {
   AppliedListQuery,
   ArchiveCommand,
   AssignCommand,
+  Circumstance,
   Command,
   CommandMeta,
   CompleteCommand,
@@ -28,15 +29,20 @@ import type {
   ListQuery,
   MarkViewedCommand,
   MigrateCommand,
+  Priority,
   ReactCommand,
   ReceiveCsatCommand,
   RecordSlaBreachCommand,
   RecordSlaWarningCommand,
   RedactCommentCommand,
   SendCsatCommand,
+  Sentiment,
   SetCommentPrivacyCommand,
+  SlaMetric,
   TagCommand,
   TakeoverCommand,
+  TicketStatus,
+  TicketType,
   UnarchiveCommand,
   UnreactCommand,
   UntagCommand,
@@ -46,6 +52,7 @@ import type {
   addCommentCommandSchema,
   archiveCommandSchema,
   assignCommandSchema,
+  CIRCUMSTANCES,
   commandMetaSchema,
   commandSchema,
   completeCommandSchema,
@@ -58,13 +65,18 @@ import type {
   listQuerySchema,
   markViewedCommandSchema,
   migrateCommandSchema,
+  PRIORITIES,
   reactCommandSchema,
   receiveCsatCommandSchema,
   recordSlaBreachCommandSchema,
   recordSlaWarningCommandSchema,
   redactCommentCommandSchema,
+  SENTIMENTS,
+  SLA_METRICS,
   sendCsatCommandSchema,
   setCommentPrivacyCommandSchema,
+  TICKET_STATUSES,
+  TICKET_TYPES,
   tagCommandSchema,
   takeoverCommandSchema,
   unarchiveCommandSchema,
@@ -151,5 +163,16 @@ describe('the query types equal their schemas', () => {
   it('for the list query, as written and as applied', () => {
     expectTypeOf<Plain<ListQuery>>().toEqualTypeOf<Plain<z.input<typeof listQuerySchema>>>()
     expectTypeOf<Plain<AppliedListQuery>>().toEqualTypeOf<Plain<z.output<typeof listQuerySchema>>>()
+  })
+})
+
+describe('the value lists name every value of their types', () => {
+  it('for statuses, circumstances, priorities, ticket types, sentiments and SLA metrics', () => {
+    expectTypeOf<(typeof TICKET_STATUSES)[number]>().toEqualTypeOf<TicketStatus>()
+    expectTypeOf<(typeof CIRCUMSTANCES)[number]>().toEqualTypeOf<Circumstance>()
+    expectTypeOf<(typeof PRIORITIES)[number]>().toEqualTypeOf<Priority>()
+    expectTypeOf<(typeof TICKET_TYPES)[number]>().toEqualTypeOf<TicketType>()
+    expectTypeOf<(typeof SENTIMENTS)[number]>().toEqualTypeOf<Sentiment>()
+    expectTypeOf<(typeof SLA_METRICS)[number]>().toEqualTypeOf<SlaMetric>()
   })
 })
