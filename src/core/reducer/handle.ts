@@ -1,5 +1,5 @@
 import { buildAudit } from '../audit/build-audit.js'
-import { parseCommand } from '../commands/parse-command.js'
+import { trustedOrParsedCommand } from '../commands/parse-command.js'
 import { deriveChangeEvents } from '../derive/derive-change-events.js'
 import { TicketError } from '../errors/ticket-error.js'
 import { defaultNewId, defaultNow } from '../ids/ids.js'
@@ -45,7 +45,7 @@ export interface HandleResult {
  *
  * @param state - the ticket, or `null` when it does not exist yet
  * @param command - the command; validated first (JavaScript callers and data from the wire
- * may send anything), unless it is the result of {@link parseCommand}, which is trusted
+ * may send anything), unless it is the result of `parseCommand`, which is trusted
  * @param ctx - the clock, the id source, and whether to freeze the result
  * @throws {TicketError} `VALIDATION`, `NOT_FOUND`, `ALREADY_EXISTS`, `DELETED`,
  * `ARCHIVED` or `INVALID_TRANSITION`; nothing else for bad input
@@ -61,7 +61,7 @@ export interface HandleResult {
  * ```
  */
 export function handle(state: Ticket | null, command: Command, ctx: HandleContext = {}): HandleResult {
-  const parsed = parseCommand(command)
+  const parsed = trustedOrParsedCommand(command)
   const newId = ctx.newId ?? defaultNewId
   const now = ctx.now ?? defaultNow
   let occurredAt: string | undefined
