@@ -120,23 +120,87 @@ function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude
 }
 
 /**
- * Validates an events query and returns it as applied (defaults filled in, marked as
- * parsed); an applied query from an earlier parse is returned as it is.
+ * Validates an events query and returns it as applied (defaults filled in, frozen and
+ * marked as parsed); an applied query from an earlier parse is returned as it is.
  *
  * @internal
  */
 export function parseEventsQuery(input: unknown): AppliedEventsQuery {
   if (isParsed(input)) return input as AppliedEventsQuery
-  return markParsed(withoutUndefined(parseWith(eventsQuerySchema, input === undefined ? {} : input, 'events query')))
+  return trusted(withoutUndefined(parseWith(eventsQuerySchema, input === undefined ? {} : input, 'events query')))
 }
 
 /**
- * Validates a list query and returns it as applied (defaults filled in, marked as
- * parsed); an applied query from an earlier parse is returned as it is.
+ * Validates a list query and returns it as applied (defaults filled in, frozen and
+ * marked as parsed); an applied query from an earlier parse is returned as it is.
  *
  * @internal
  */
 export function parseListQuery(input: unknown): AppliedListQuery {
   if (isParsed(input)) return input as AppliedListQuery
-  return markParsed(withoutUndefined(parseWith(listQuerySchema, input, 'list query')))
+  return trusted(withoutUndefined(parseWith(listQuerySchema, input, 'list query')))
+}
+
+/**
+ * The applied list query for filters another schema already validated with the same
+ * rules (the HTTP handler's query parameters): the defaults of {@link listQuerySchema}
+ * filled in, frozen and marked as parsed, so the service does not parse it again.
+ *
+ * @internal
+ */
+export function appliedListQuery(filters: {
+  readonly workspaceId: string
+  readonly status?: AppliedListQuery['status'] | undefined
+  readonly assigneeIds?: readonly string[] | undefined
+  readonly chatIds?: readonly string[] | undefined
+  readonly tagIds?: readonly string[] | undefined
+  readonly search?: string | undefined
+  readonly includeRemoved?: boolean | undefined
+  readonly pageNumber?: number | undefined
+  readonly pageSize?: number | undefined
+}): AppliedListQuery {
+  return trusted({
+    workspaceId: filters.workspaceId,
+    assigneeIds: filters.assigneeIds ?? [],
+    chatIds: filters.chatIds ?? [],
+    tagIds: filters.tagIds ?? [],
+    includeRemoved: filters.includeRemoved ?? false,
+    pageNumber: filters.pageNumber ?? 1,
+    pageSize: filters.pageSize ?? DEFAULT_PAGE_SIZE,
+    ...(filters.status === undefined ? {} : { status: filters.status }),
+    ...(filters.search === undefined ? {} : { search: filters.search }),
+  })
+}
+
+/**
+ * The applied events query for filters another schema already validated with the same
+ * rules (the HTTP handler's wire query): the default `limit` filled in, frozen and marked
+ * as parsed, so the service does not parse it again.
+ *
+ * @internal
+ */
+export function appliedEventsQuery(filters: {
+  readonly workspaceId?: string | undefined
+  readonly afterId?: string | undefined
+  readonly occurredAfter?: string | undefined
+  readonly type?: string | undefined
+  readonly limit?: number | undefined
+}): AppliedEventsQuery {
+  return trusted({
+    limit: filters.limit ?? DEFAULT_EVENTS_LIMIT,
+    ...(filters.workspaceId === undefined ? {} : { workspaceId: filters.workspaceId }),
+    ...(filters.afterId === undefined ? {} : { afterId: filters.afterId }),
+    ...(filters.occurredAfter === undefined ? {} : { occurredAfter: filters.occurredAfter }),
+    ...(filters.type === undefined ? {} : { type: filters.type }),
+  })
+}
+
+/**
+ * Freezes an applied query (and its id lists) before marking it as parsed: the service
+ * trusts a marked query as it is, so it must not change after the parse. A query is a few
+ * keys, so this costs next to nothing.
+ */
+function trusted<Q extends object>(query: Q): Q {
+  for (const value of Object.values(query)) if (Array.isArray(value)) Object.freeze(value)
+  return markParsed(Object.freeze(query))
 }

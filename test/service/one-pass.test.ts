@@ -132,6 +132,17 @@ describe('validating once', () => {
     // A plain copy is parsed again (and refused when it does not fit).
     await expect(tickets.events(untyped({ ...page.query, limit: 5000 }))).rejects.toMatchObject({ code: 'VALIDATION' })
   })
+
+  it('answers with frozen applied queries, which it can trust, and leaves the caller’s objects alone', async () => {
+    const tickets = await ticketWithTag()
+    const tagIds = [BOB]
+    const listed = await tickets.list({ workspaceId: WORKSPACE, tagIds })
+    expect(listed.result).toHaveLength(1)
+    expect(Object.isFrozen(listed.query)).toBe(true)
+    expect(Object.isFrozen(listed.query.tagIds)).toBe(true)
+    expect(Object.isFrozen(tagIds)).toBe(false)
+    expect(Object.isFrozen((await tickets.events()).query)).toBe(true)
+  })
 })
 
 describe('deciding once', () => {

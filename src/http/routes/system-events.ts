@@ -1,6 +1,4 @@
-import { markParsed } from '../../core/commands/parsed-values.js'
-import { DEFAULT_EVENTS_LIMIT } from '../../service/query-schemas.js'
-import type { AppliedEventsQuery } from '../../service/ticket-service.js'
+import { appliedEventsQuery } from '../../service/query-schemas.js'
 import { eventsWireQuerySchema } from '../request-schemas.js'
 import { jsonResponse, type RouteContext } from '../route-context.js'
 import type { Route } from '../router.js'
@@ -18,12 +16,12 @@ import { toWireEvent, type WireEventsPage, type WireEventsQuery } from '../wire/
  */
 async function listSystemEvents(context: RouteContext): Promise<Response> {
   const wire = validateInput(eventsWireQuerySchema, searchParamsToObject(context.url.searchParams, new Set()), 'query')
-  const query: AppliedEventsQuery = markParsed({
+  const query = appliedEventsQuery({
     workspaceId: context.workspaceId,
-    limit: wire.limit ?? DEFAULT_EVENTS_LIMIT,
-    ...(wire.after_id === undefined ? {} : { afterId: wire.after_id }),
-    ...(wire.occurred_after === undefined ? {} : { occurredAfter: wire.occurred_after }),
-    ...(wire.type === undefined ? {} : { type: wire.type }),
+    afterId: wire.after_id,
+    occurredAfter: wire.occurred_after,
+    type: wire.type,
+    limit: wire.limit,
   })
   const page = await context.service.events(query)
   const applied: WireEventsQuery = {

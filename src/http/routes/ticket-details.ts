@@ -1,8 +1,6 @@
-import { markParsed } from '../../core/commands/parsed-values.js'
 import { TicketError } from '../../core/errors/ticket-error.js'
 import type { Ticket } from '../../core/model/ticket.js'
-import { DEFAULT_PAGE_SIZE } from '../../service/query-schemas.js'
-import type { AppliedListQuery } from '../../service/ticket-service.js'
+import { appliedListQuery } from '../../service/query-schemas.js'
 import { LIST_QUERY_ARRAY_KEYS, listTicketsQuerySchema } from '../request-schemas.js'
 import { jsonResponse, pathId, type RouteContext } from '../route-context.js'
 import type { Route } from '../router.js'
@@ -39,18 +37,7 @@ async function listTicketDetails(context: RouteContext): Promise<Response> {
   const query = validateInput(listTicketsQuerySchema, searchParamsToObject(context.url.searchParams, LIST_QUERY_ARRAY_KEYS), 'query')
   const { responderIds = [], responderVersionIds = [], ...filters } = query
   // Parsed once above, with the service's rules for each filter: handed over as the applied query.
-  const applied: AppliedListQuery = markParsed({
-    workspaceId: context.workspaceId,
-    assigneeIds: filters.assigneeIds ?? [],
-    chatIds: filters.chatIds ?? [],
-    tagIds: filters.tagIds ?? [],
-    includeRemoved: filters.includeRemoved ?? false,
-    pageNumber: filters.pageNumber ?? 1,
-    pageSize: filters.pageSize ?? DEFAULT_PAGE_SIZE,
-    ...(filters.status === undefined ? {} : { status: filters.status }),
-    ...(filters.search === undefined ? {} : { search: filters.search }),
-  })
-  const page = await context.service.list(applied)
+  const page = await context.service.list(appliedListQuery({ ...filters, workspaceId: context.workspaceId }))
   let details = await Promise.all(page.result.map((ticket) => detailsOf(context, ticket)))
   if (responderIds.length > 0) details = details.filter((row) => row.responderId !== null && responderIds.includes(row.responderId))
   if (responderVersionIds.length > 0) {
