@@ -18,9 +18,16 @@ const BUNDLED_BUILDS: Record<string, string> = {
   ulid: join(packageDirectory('ulid'), 'dist/browser/index.js'),
 }
 
-/** Entries published as ESM and CJS; keep in step with `exports` in package.json. */
+/**
+ * Entries published as ESM and CJS; keep in step with `exports` and `typesVersions` in
+ * package.json (and with `scripts/api-report.mjs`, which reports each entry's API).
+ */
 export const entries = {
   index: 'src/index.ts',
+  // The zod schemas, off the root so the root's types stay free of zod generics.
+  'schemas/index': 'src/schemas/index.ts',
+  // fast-check generators: they need fast-check only, so they ship for CJS (Jest) too.
+  'testing/index': 'src/testing/index.ts',
   'memory/index': 'src/stores/memory/index.ts',
   'sqlite/index': 'src/stores/sqlite/index.ts',
   'postgres/index': 'src/stores/postgres/index.ts',
@@ -53,9 +60,16 @@ export const shared: Options = {
   ],
 }
 
+/**
+ * Entries published as ESM only: the vitest conformance suites import vitest, which
+ * cannot be required. Every conformance suite goes into this one entry.
+ */
+export const esmOnlyEntries = {
+  'testing/vitest/index': 'src/testing/vitest/index.ts',
+}
+
 export default defineConfig([
   // No `clean` here: tsup builds the two configs in parallel, so `npm run build` empties dist first.
   { ...shared, entry: entries, format: ['esm', 'cjs'] },
-  // `ticket-events/testing` is ESM only: its conformance suite imports vitest, which cannot be required.
-  { ...shared, entry: { 'testing/index': 'src/testing/index.ts' }, format: ['esm'] },
+  { ...shared, entry: esmOnlyEntries, format: ['esm'] },
 ])

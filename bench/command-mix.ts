@@ -1,10 +1,10 @@
-import type { Command, Ticket } from 'ticket-events'
+import type { Command, CreateCommand, Ticket } from 'ticket-events'
 
 const users = ['3a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f', '3b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f', '3c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f']
 const tags = ['4a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f', '4b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f', '4c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f']
 const priorities = ['low', 'normal', 'high', 'urgent'] as const
 
-export const createCommand: Command = {
+export const createCommand: CreateCommand = {
   type: 'create',
   workspaceId: '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f',
   chatId: '1c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f',

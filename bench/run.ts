@@ -3,6 +3,7 @@
  * measured in the same run. Pass section names to run only some: `npm run bench -- core sqlite`.
  */
 import { benchCore } from './core.js'
+import { benchHttp } from './http.js'
 import { benchNats } from './nats.js'
 import { benchPostgres } from './postgres.js'
 import { type BenchSection, formatRows } from './report.js'
@@ -13,6 +14,7 @@ import { benchSqlite } from './sqlite.js'
 const sections: Record<string, BenchSection> = {
   core: benchCore,
   'service-memory': benchMemoryService,
+  http: benchHttp,
   sqlite: benchSqlite,
   postgres: benchPostgres,
   nats: benchNats,

@@ -57,6 +57,35 @@ function executeInCore(): number {
   return (performance.now() - start) / 1000
 }
 
+const NO_OPS = 10_000
+const noOpTag = '4f5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
+
+/**
+ * Commands that change nothing (a tag already present) on tickets the service has cached,
+ * through `execute`, and the pure `handle` deciding the same no-ops; returns commands/s
+ * for each. A no-op on a cached state is where the service used to decide more than once.
+ */
+async function measureNoOps(): Promise<{ service: number; core: number }> {
+  const tickets = createTicketService({ store: memoryStore(), ctx: { newId: createIdFactory() } })
+  const states: Ticket[] = []
+  for (let n = 0; n < TICKETS; n++) {
+    const id = ticketId(n)
+    await tickets.execute(id, { ...createCommand, ticketId: id })
+    states.push((await tickets.execute(id, { type: 'tag', tagId: noOpTag })).state)
+  }
+  const noOp = { type: 'tag', tagId: noOpTag } as const
+  for (let step = 0; step < WARM_UP; step++) await tickets.execute(ticketId(step % TICKETS), noOp)
+  const serviceStart = performance.now()
+  for (let step = 0; step < NO_OPS; step++) await tickets.execute(ticketId(step % TICKETS), noOp)
+  const serviceSeconds = (performance.now() - serviceStart) / 1000
+  await tickets.close()
+  const ctx = { newId: createIdFactory() }
+  const coreStart = performance.now()
+  for (let step = 0; step < NO_OPS; step++) handle(states[step % TICKETS] as Ticket, noOp, ctx)
+  const coreSeconds = (performance.now() - coreStart) / 1000
+  return { service: NO_OPS / serviceSeconds, core: NO_OPS / coreSeconds }
+}
+
 /** Stores one ticket of `LONG_STREAM` events, with its newest snapshot `LOAD_TAIL` events before the end. */
 async function storeLongTicket(store: TicketStore, { events, state }: ReturnType<typeof buildStream>): Promise<string> {
   const split = LONG_STREAM - LOAD_TAIL
@@ -87,6 +116,13 @@ export const benchMemoryService: BenchSection = async () => {
     { name: `memory execute, ${mix}`, value: COMMANDS / serviceSeconds, unit: 'commands/s', baseline: core },
     { name: `memory execute with meta.commandId, ${mix}`, value: COMMANDS / dedupeSeconds, unit: 'commands/s', baseline: core },
   ]
+  const noOps = await measureNoOps()
+  rows.push({
+    name: `memory execute, ${NO_OPS.toLocaleString('en-US')} no-op commands (tag already present) on cached tickets`,
+    value: noOps.service,
+    unit: 'commands/s',
+    baseline: { name: 'pure handle, same no-ops', value: noOps.core },
+  })
 
   const stream = buildStream(LONG_STREAM)
   for (const supportsSnapshots of [true, false]) {

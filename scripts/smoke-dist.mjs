@@ -3,26 +3,26 @@
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 
-const entries = [
-  'ticket-events',
-  'ticket-events/memory',
-  'ticket-events/sqlite',
-  'ticket-events/postgres',
-  'ticket-events/webhooks',
-  'ticket-events/http',
-  'ticket-events/nats',
-  'ticket-events/testing',
-]
+/** Entries published as ESM and CJS, with a value each must export. */
+const dualEntries = {
+  'ticket-events': 'handle',
+  'ticket-events/schemas': 'parseWith',
+  'ticket-events/testing': 'arbScenario',
+  'ticket-events/memory': 'memoryStore',
+  'ticket-events/sqlite': 'sqliteStore',
+  'ticket-events/postgres': 'postgresStore',
+  'ticket-events/webhooks': 'toWebhook',
+  'ticket-events/http': 'createTicketHandler',
+  'ticket-events/nats': 'relayToJetStream',
+}
+/** Entries published as ESM only (they import vitest, which cannot be required). */
+const esmOnlyEntries = { 'ticket-events/testing/vitest': 'describeStoreContract' }
+
 const require = createRequire(import.meta.url)
-for (const entry of entries) {
+for (const [entry, value] of Object.entries(dualEntries)) {
   const esm = await import(entry)
-  // The testing entry is ESM only (vitest cannot be required); every other entry is dual.
-  if (entry === 'ticket-events/testing') {
-    assert.equal(typeof esm.describeStoreContract, 'function')
-    continue
-  }
   const cjs = require(entry)
-  assert.ok(Object.keys(esm).length > 0, `${entry} (ESM) exports nothing`)
+  assert.equal(typeof esm[value], 'function', `${entry} (ESM) exports no ${value}`)
   assert.deepEqual(
     Object.keys(cjs).sort(),
     Object.keys(esm)
@@ -31,6 +31,18 @@ for (const entry of entries) {
     `${entry}: ESM and CJS exports differ`,
   )
 }
+for (const [entry, value] of Object.entries(esmOnlyEntries)) {
+  assert.equal(typeof (await import(entry))[value], 'function', `${entry} exports no ${value}`)
+}
+
+// The root is curated: what users call, and no zod schema (those are in ticket-events/schemas).
+const root = Object.keys(await import('ticket-events'))
+assert.ok(root.length <= 20, `the root entry exports ${root.length} values: ${root.join(', ')}`)
+assert.deepEqual(
+  root.filter((name) => name.endsWith('Schema')),
+  [],
+  'the root entry exports zod schemas',
+)
 
 const { createTicketService, isTicketError } = await import('ticket-events')
 const { memoryStore } = await import('ticket-events/memory')
@@ -61,4 +73,5 @@ const handler = createTicketHandler({ service: tickets, authenticate: (key) => (
 const response = await handler(new Request(`http://localhost/api/v1/tickets/${ticketId}/details`, { headers: { authorization: 'secret' } }))
 assert.equal(response.status, 200)
 assert.equal((await response.json()).status, 'ongoing')
-console.log(`smoke test of the built package: ${entries.length} entries resolve (ESM and, but for testing, CJS); a ticket's life runs`)
+const entryCount = Object.keys(dualEntries).length + Object.keys(esmOnlyEntries).length
+console.log(`smoke test of the built package: ${entryCount} entries resolve (ESM, and CJS but for testing/vitest); a ticket's life runs`)

@@ -1,10 +1,28 @@
+/**
+ * Everything the pure core offers, for the library's own modules. The public entries
+ * choose from it: `src/index.ts` (what users call) and `src/schemas/index.ts` (the schemas).
+ *
+ * @internal
+ * @module
+ */
 export { parseCommand, parseWith, toTicketIssues } from './commands/parse-command.js'
 export * from './commands/schemas.js'
 export { type DerivedDraft, deriveChangeEvents } from './derive/derive-change-events.js'
-export { isTicketError, TicketError, type TicketErrorCode, type TicketErrorOptions, type TicketIssue } from './errors/ticket-error.js'
+export {
+  isTicketError,
+  type JetStreamErrorDetails,
+  TicketError,
+  type TicketErrorCode,
+  type TicketErrorDetails,
+  type TicketErrorDetailsByCode,
+  type TicketErrorOf,
+  type TicketErrorOptions,
+  type TicketIssue,
+} from './errors/ticket-error.js'
 export { createIdFactory, type IdFactoryOptions } from './ids/ids.js'
 export { uuidFromUlid } from './ids/uuid-from-ulid.js'
 export type * from './model/audit.js'
+export type * from './model/command.js'
 export * from './model/event.js'
 export type { JsonValue } from './model/json.js'
 export * from './model/ticket.js'

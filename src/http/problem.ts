@@ -41,6 +41,20 @@ const TICKET_ERROR_STATUS: Readonly<Record<TicketErrorCode, { status: number; ti
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   // The service has already retried for about 10 s; the client may try again a little later.
   UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  // The service (and its store) was closed while requests still came in: the process is shutting down.
+  CLOSED: { status: 503, title: 'Service unavailable' },
+  // A store's driver is not installed: the server is misconfigured, which is not the client's to fix.
+  MISSING_DRIVER: { status: 500, title: 'Internal error' },
+}
+
+/**
+ * The `detail` of codes whose messages are for the operator (they may name hosts, drivers,
+ * schemas): the client gets a plain sentence, `onError` gets the error.
+ */
+const OPERATOR_ONLY: Partial<Record<TicketErrorCode, (retryable: boolean) => string>> = {
+  UNAVAILABLE: (retryable) => unavailableDetail(retryable),
+  CLOSED: () => 'The ticket service is shutting down. Send the request again.',
+  MISSING_DRIVER: () => 'The server could not complete the request.',
 }
 
 /**
@@ -91,12 +105,13 @@ export function errorToResponse(error: unknown, instance: string, onUnexpected: 
     const unavailable = error.code === 'UNAVAILABLE'
     // A store failure is the operator's to see (its message may name hosts and drivers),
     // not the client's: the client gets a plain sentence, onError gets the error.
-    if (unavailable) onUnexpected(error)
+    const operatorDetail = OPERATOR_ONLY[error.code]
+    if (operatorDetail !== undefined) onUnexpected(error)
     const problem: ProblemDetails = {
       type: problemType(error.code),
       title,
       status,
-      detail: unavailable ? unavailableDetail(error.retryable) : error.message,
+      detail: operatorDetail === undefined ? error.message : operatorDetail(error.retryable),
       instance,
       code: error.code,
       ...(error.code === 'VALIDATION' ? { issues: error.issues } : {}),

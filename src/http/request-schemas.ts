@@ -1,34 +1,11 @@
 import * as z from 'zod/mini'
-import {
-  assignCommandSchema,
-  completeCommandSchema,
-  createCommandSchema,
-  identifierSchema,
-  isoDateTimeSchema,
-  tagCommandSchema,
-  takeoverCommandSchema,
-  textSchema,
-  ulidSchema,
-  uuidSchema,
-} from '../core/commands/schemas.js'
+import { textSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
-import { MAX_EVENTS_LIMIT, MAX_FILTER_IDS, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH } from '../service/query-schemas.js'
+import { eventsQueryFilters, MAX_EVENTS_LIMIT, MAX_FILTER_IDS, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH } from '../service/query-schemas.js'
 
-// Bodies are the core commands minus what the route supplies itself: the discriminator,
-// the workspace (from authentication) and `meta` (from headers). Reusing the command
-// schemas keeps the HTTP contract and the core contract from drifting apart.
-const routeSupplied = { type: true, meta: true } as const
-
-/** `POST /api/v1/tickets`: the seed's fields plus the core `create` command's optional ones. */
-export const createTicketBodySchema = z.omit(createCommandSchema, { ...routeSupplied, workspaceId: true })
-/** `PATCH /api/v1/tickets/{id}/takeover` */
-export const takeoverBodySchema = z.omit(takeoverCommandSchema, routeSupplied)
-/** `PATCH /api/v1/tickets/{id}/assignee` (`assigneeId: null` unassigns, beyond the seed). */
-export const assignBodySchema = z.omit(assignCommandSchema, routeSupplied)
-/** `PATCH /api/v1/tickets/{id}/complete` */
-export const completeBodySchema = z.omit(completeCommandSchema, routeSupplied)
-/** `POST /api/v1/tickets/{ticketId}/tags` */
-export const tagBodySchema = z.omit(tagCommandSchema, routeSupplied)
+// Request bodies have no schemas of their own: a route builds its command from the body
+// and validates it once with the core command schema (see `commandFromBody`), so the
+// HTTP contract and the core contract cannot drift apart.
 
 /** A path parameter that names a ticket or a tag. */
 export const pathIdSchema = uuidSchema
@@ -74,12 +51,14 @@ export const listTicketsQuerySchema = z.strictObject({
 })
 
 /**
- * The query of `GET /v2/system/events` (the events API). `after_id` is an event id: a ULID
- * (the seed's `<uuid>` format note contradicts its own ULID event ids).
+ * The query of `GET /v2/system/events` (the events API), in the wire's snake_case: the
+ * service's events query filters under their wire names, and `limit` as digits.
+ * `after_id` is an event id: a ULID (the events API's `<uuid>` format note contradicts its
+ * own ULID event ids).
  */
-export const eventsQuerySchema = z.strictObject({
-  after_id: z.optional(ulidSchema),
-  occurred_after: z.optional(isoDateTimeSchema),
-  type: z.optional(identifierSchema()),
+export const eventsWireQuerySchema = z.strictObject({
+  after_id: eventsQueryFilters.afterId,
+  occurred_after: eventsQueryFilters.occurredAfter,
+  type: eventsQueryFilters.type,
   limit: z.optional(wholeNumberParam(0, MAX_EVENTS_LIMIT)),
 })

@@ -389,7 +389,7 @@ export function consumeJetStream(options: ConsumeJetStreamOptions): JetStreamCon
             'UNAVAILABLE',
             `Consumer "${durable}" of stream "${stream}": ${status.type.replaceAll('_', ' ')}; the client keeps trying.`,
             {
-              details: { ...status },
+              details: { stream, durable, status: status.type },
             },
           )
           options.onError?.(error, { stage: 'consumer', attempt: missed, willRetry: true, delayMs: 0 })

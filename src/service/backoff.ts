@@ -1,7 +1,9 @@
 /**
- * The service's two retry schedules: a short one for `CONCURRENCY` (a lost race, settled in
- * milliseconds) and a long one for `UNAVAILABLE` (a dropped connection or a failover,
- * settled in seconds). Both wait with exponential backoff and equal jitter.
+ * Exponential backoff with jitter: the one implementation behind every retry in the
+ * library — the service's short schedule for `CONCURRENCY` (a lost race, settled in
+ * milliseconds), its long one for `UNAVAILABLE` (a dropped connection or a failover,
+ * settled in seconds), and a subscription's retries of a failing handler, read or
+ * checkpoint save.
  *
  * @internal
  * @module
@@ -9,10 +11,16 @@
 import { isTicketError } from '../core/errors/ticket-error.js'
 import type { UnavailableRetryOptions } from './ticket-service.js'
 
-/** Exponential backoff: the first wait is up to `initialDelayMs`, each further one doubles, none exceeds `maxDelayMs`. */
+/**
+ * Exponential backoff: the first wait is up to `initialDelayMs`, each further one grows by
+ * `factor` (default 2), none exceeds `maxDelayMs`, and a random share of up to `jitter` of
+ * each is taken off (default 0.5: equal jitter, each wait between half and all of its ceiling).
+ */
 export interface BackoffPolicy {
   readonly initialDelayMs: number
   readonly maxDelayMs: number
+  readonly factor?: number
+  readonly jitter?: number
 }
 
 /** After a `CONCURRENCY` conflict: 2 ms doubling to at most 100 ms (the rival's append is already done). */
@@ -26,13 +34,17 @@ export const DEFAULT_UNAVAILABLE_RETRY: Readonly<Required<UnavailableRetryOption
 })
 
 /**
- * The wait before retry number `retry` (0-based), with equal jitter: somewhere between
- * half and all of `min(maxDelayMs, initialDelayMs × 2^retry)`. Writers that collided
- * spread out instead of colliding again in step, and no retry comes at once.
+ * The wait before retry number `retry` (0-based): the ceiling
+ * `min(maxDelayMs, initialDelayMs × factor^retry)`, less a random share of up to `jitter`
+ * of it. With the default `jitter` of 0.5 this is equal jitter (between half and all of
+ * the ceiling): writers that collided spread out instead of colliding again in step, and
+ * no retry comes at once. `random` returning 0 gives the longest wait.
  */
 export function backoffDelay(policy: BackoffPolicy, retry: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** retry)
-  return ceiling / 2 + random() * (ceiling / 2)
+  const grown = policy.initialDelayMs * (policy.factor ?? 2) ** retry
+  // After enough retries the power overflows to Infinity, and 0 × Infinity is NaN.
+  const ceiling = Number.isNaN(grown) ? 0 : Math.min(policy.maxDelayMs, grown)
+  return ceiling * (1 - (policy.jitter ?? 0.5) * random())
 }
 
 // The core entries target every runtime and compile without DOM or Node typings, so the
@@ -70,7 +82,7 @@ export class UnavailableRetrySchedule {
     if (!isRetryableUnavailable(error)) return undefined
     const now = Date.now()
     this.#firstFailureAt ??= now
-    const longest = backoffDelay(this.#policy, this.#retries, () => 1)
+    const longest = backoffDelay(this.#policy, this.#retries, () => 0)
     if (now + longest - this.#firstFailureAt > this.#policy.maxElapsedMs) return undefined
     return backoffDelay(this.#policy, this.#retries++)
   }

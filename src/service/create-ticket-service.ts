@@ -1,18 +1,25 @@
 import { parseCommand, parseWith } from '../core/commands/parse-command.js'
-import type { Command } from '../core/commands/schemas.js'
+import { markParsed } from '../core/commands/parsed-values.js'
 import { isTicketError, TicketError } from '../core/errors/ticket-error.js'
+import type { Command } from '../core/model/command.js'
 import { TICKET_SCHEMA_VERSION, type Ticket } from '../core/model/ticket.js'
 import { type HandleResult, handle } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import { replay } from '../core/reducer/replay.js'
-import { type AppendBatch, DEFAULT_CAPABILITIES, type TicketStore } from '../store-contract/ticket-store.js'
+import { type AppendBatch, storeCapabilities, type TicketStore } from '../store-contract/ticket-store.js'
 import { backoffDelay, CONFLICT_BACKOFF, DEFAULT_UNAVAILABLE_RETRY, sleep, UnavailableRetrySchedule } from './backoff.js'
 import { guardStore } from './guarded-store.js'
-import { eventsQuerySchema, listQuerySchema, toAppliedEventsQuery, toAppliedListQuery } from './query-schemas.js'
-import { scopeArgumentSchema, serviceOptionsSchema, ticketIdArgumentSchema } from './service-schemas.js'
+import { parseEventsQuery, parseListQuery } from './query-schemas.js'
+import {
+  executeOptionsArgumentSchema,
+  loadOptionsArgumentSchema,
+  scopeArgumentSchema,
+  serviceOptionsSchema,
+  ticketIdArgumentSchema,
+} from './service-schemas.js'
 import { StateCache } from './state-cache.js'
-import type { EventsPage, TicketService, TicketServiceOptions, TicketsPage } from './ticket-service.js'
+import type { EventsPage, TicketService, TicketServiceOptions, TicketsPage, WorkspaceScope } from './ticket-service.js'
 
 /** Snapshot every this many events unless told otherwise. */
 export const DEFAULT_SNAPSHOT_EVERY = 100
@@ -41,7 +48,9 @@ export { DEFAULT_UNAVAILABLE_RETRY }
  * - The states it last wrote or read are kept in a small LRU cache (`cacheSize`, default
  *   1,000 tickets; 0 turns it off), so a busy ticket is not reloaded for every command.
  *   A stale entry is harmless: the append's expected version makes the store refuse it,
- *   and the retry reloads. Rejections and no-ops are always decided on a fresh load.
+ *   and the retry reloads. A rejection or a no-op decided on a cached state stands only
+ *   once the store confirms that state is current (`currentVersion`, or a reload that
+ *   finds the same version); each command is decided once per state it is decided on.
  * - A snapshot is written whenever a command's events cross a multiple of `snapshotEvery`,
  *   so loading a long-lived ticket reads at most that many events past the snapshot.
  * - A {@link WorkspaceScope} hides other workspaces' tickets: they are `NOT_FOUND` /
@@ -50,9 +59,10 @@ export { DEFAULT_UNAVAILABLE_RETRY }
  *   otherwise (the same setting for `handle` and `replay`). Events never share objects
  *   with states, so editing a returned event cannot change a cached or stored state.
  *
- * The store is migrated once on first use and closed once by {@link TicketService.close}.
- * Every argument is validated with zod: bad input is a `VALIDATION` {@link TicketError}
- * with issue paths, and changes nothing.
+ * The store is migrated once on first use and closed once by {@link TicketService.close};
+ * after that every call fails with `CLOSED`. Every argument is validated with zod, once:
+ * bad input is a `VALIDATION` {@link TicketError} with issue paths, and changes nothing.
+ * A command from `parseCommand` is not validated again.
  *
  * @throws {TicketError} `VALIDATION` when the options are malformed
  *
@@ -82,13 +92,13 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const dedupeWindowMs = options.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   const unavailableRetry = { ...DEFAULT_UNAVAILABLE_RETRY, ...definedOnly(options.unavailableRetry) }
-  const capabilities = { ...DEFAULT_CAPABILITIES, ...options.store.capabilities }
-  const snapshots = capabilities.supportsSnapshots !== false
+  const capabilities = storeCapabilities(options.store)
+  const snapshots = capabilities.supportsSnapshots
   const cache = new StateCache(options.cacheSize ?? DEFAULT_CACHE_SIZE)
 
-  /** Whether a batch taking the ticket from `before` to `after` crosses a multiple of `snapshotEvery`. */
   /** Tickets whose last load replayed a long tail (no usable snapshot): snapshot them on the next append. */
   const snapshotStale = new Set<string>()
+  /** Whether a batch taking the ticket from `before` to `after` crosses a multiple of `snapshotEvery` (or the snapshot is stale). */
   const snapshotDue = (ticketId: string, before: number, after: number): boolean =>
     snapshots && (snapshotStale.has(ticketId) || Math.floor(after / snapshotEvery) > Math.floor(before / snapshotEvery))
 
@@ -100,12 +110,23 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     return replay(stream.events, stream.snapshot, { freeze })
   }
 
+  /**
+   * Whether the store confirms `cached` is the ticket's current state, so a no-op or a
+   * rejection decided on it stands (`false` when the store cannot say cheaply).
+   */
+  async function confirmedCurrent(store: TicketStore, ticketId: string, cached: Ticket): Promise<boolean> {
+    return (
+      capabilities.supportsCurrentVersion && (await (store.currentVersion as (id: string) => Promise<number>)(ticketId)) === cached.version
+    )
+  }
+
   async function runOnce(
     store: TicketStore,
     ticketId: string,
     command: Command,
     workspaceId: string | undefined,
     retries: UnavailableRetrySchedule,
+    expectedVersion: number | undefined,
   ): Promise<HandleResult> {
     const now = currentTime(ctx)
     const commandId = command.meta?.commandId
@@ -117,21 +138,23 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       if (remembered && inScope(remembered.state, workspaceId)) return remembered
     }
 
-    // Decide on the cached state when there is one. Only a decision that appends can
-    // rest on it (the append's expected version catches a stale state); a rejection or
-    // a no-op might be an artefact of staleness, so those are decided again on a fresh load.
+    // Decide on the cached state when there is one (and it is at the expected version).
+    // A decision that appends may rest on it: the append's expected version catches a
+    // stale state. A rejection or a no-op might be an artefact of staleness, so it stands
+    // only once the store confirms the state is current; otherwise the ticket is
+    // reloaded, and the decision is kept if the reload finds the same version.
     const cached = cache.get(ticketId)
     let state: Ticket | null = null
-    let result: HandleResult | null = null
-    if (cached !== undefined && inScope(cached, workspaceId)) {
-      result = tryHandle(cached, command, ctx)
-      if (result !== null) state = cached
-      else if (store.currentVersion !== undefined && (await store.currentVersion(ticketId)) === cached.version) {
-        // The cached state is current after all, so its no-op or rejection stands.
-        return handle(cached, command, ctx)
+    let decision: Decision | undefined
+    let onCached: Decision | undefined
+    if (cached !== undefined && inScope(cached, workspaceId) && (expectedVersion === undefined || cached.version === expectedVersion)) {
+      onCached = decide(cached, command, ctx)
+      if (appends(onCached) || (await confirmedCurrent(store, ticketId, cached))) {
+        state = cached
+        decision = onCached
       }
     }
-    if (result === null) {
+    if (decision === undefined) {
       const loaded = await load(store, ticketId)
       cache.set(ticketId, loaded)
       if (loaded !== null && !inScope(loaded, workspaceId) && command.type === 'create') {
@@ -141,19 +164,24 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       }
       // Another workspace's ticket is handled as a missing one, so the error is the same.
       state = loaded !== null && inScope(loaded, workspaceId) ? loaded : null
-      result = handle(state, command, ctx)
+      checkExpectedVersion(ticketId, state, expectedVersion)
+      // The same version is the same state (a ticket's stream only grows, a version at a
+      // time), so the decision made on the cached copy stands.
+      decision = onCached !== undefined && state !== null && state.version === cached?.version ? onCached : decide(state, command, ctx)
     }
+    if ('error' in decision) throw decision.error
+    const result = decision.result
     if (result.events.length === 0) return result
 
-    const expectedVersion = state?.version ?? 0
+    const decidedOn = state?.version ?? 0
     const batch: AppendBatch = {
       ticketId,
       workspaceId: result.state.workspaceId,
-      expectedVersion,
+      expectedVersion: decidedOn,
       events: result.events,
       state: result.state,
       audit: result.audit,
-      ...(snapshotDue(ticketId, expectedVersion, result.state.version)
+      ...(snapshotDue(ticketId, decidedOn, result.state.version)
         ? { snapshot: { state: result.state, schemaVersion: TICKET_SCHEMA_VERSION } }
         : {}),
       ...(commandId !== undefined ? { command: { commandId, recordedAt: now.toISOString(), result, notBefore } } : {}),
@@ -178,7 +206,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   async function appendLanded(store: TicketStore, batch: AppendBatch, failure: TicketError, retries: UnavailableRetrySchedule) {
     const firstEventId = batch.events[0]?.id
     if (firstEventId === undefined) return false
-    if (store.hasEvent === undefined) {
+    if (!capabilities.supportsHasEvent || store.hasEvent === undefined) {
       // With a command id a retry is safe: it finds the command's record if the append
       // landed. Without one, nothing can tell a landed append from a lost one.
       if (batch.command !== undefined) return false
@@ -213,17 +241,21 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   }
 
   return {
-    async execute(ticketId, command, scope) {
+    async execute(ticketId, command, scope, options) {
       const id = parseTicketId(ticketId)
       const workspaceId = parseScope(scope)
+      const expectedVersion = parseWith(executeOptionsArgumentSchema, { options }, 'execute options').options?.expectedVersion
       const parsed = prepareCommand(id, parseCommand(command), workspaceId)
       const retries = new UnavailableRetrySchedule(unavailableRetry)
       for (let conflicts = 0; ; ) {
         let delay: number | undefined
         try {
-          return await runOnce(await guarded.ready(), id, parsed, workspaceId, retries)
+          return await runOnce(await guarded.ready(), id, parsed, workspaceId, retries, expectedVersion)
         } catch (error) {
-          if (isTicketError(error) && error.code === 'CONCURRENCY') {
+          // A conflict the caller's expected version settles is not retryable; others are
+          // retried (with an expected version, the retry finds a command that won the race
+          // by its id, or else reports the version the ticket moved to).
+          if (isTicketError(error, 'CONCURRENCY') && error.retryable) {
             if (conflicts >= maxRetries) throw error
             delay = backoffDelay(CONFLICT_BACKOFF, conflicts++)
           } else {
@@ -235,8 +267,9 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       }
     },
 
-    async load(ticketId, scope) {
+    async load(ticketId, options, scope) {
       const id = parseTicketId(ticketId)
+      parseWith(loadOptionsArgumentSchema, { options }, 'load options')
       const workspaceId = parseScope(scope)
       // Always read the store: other processes may have written since we cached.
       const ticket = await retryingReads((store) => load(store, id))
@@ -245,13 +278,13 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     },
 
     async events(query): Promise<EventsPage> {
-      const applied = toAppliedEventsQuery(parseWith(eventsQuerySchema, query === undefined ? {} : query, 'events query'))
+      const applied = parseEventsQuery(query)
       const result = await retryingReads((store) => store.readEvents(applied))
       return { query: applied, result }
     },
 
     async list(query): Promise<TicketsPage> {
-      const applied = toAppliedListQuery(parseWith(listQuerySchema, query, 'list query'))
+      const applied = parseListQuery(query)
       const result = await retryingReads((store) => store.listTickets(applied))
       return { query: applied, result }
     },
@@ -284,26 +317,46 @@ function definedOnly<T extends object>(options: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>
 }
 
-/** Runs `handle` and returns a result that appends events, or `null` for a rejection or a no-op. */
-function tryHandle(state: Ticket, command: Command, ctx: HandleContext): HandleResult | null {
+/** What `handle` decided on one state: a result (which may append nothing), or the rule it broke. */
+type Decision = { readonly result: HandleResult } | { readonly error: TicketError }
+
+/** Runs `handle` once and keeps its answer, the rule it broke included, so it is never asked again for the same state. */
+function decide(state: Ticket | null, command: Command, ctx: HandleContext): Decision {
   try {
-    const result = handle(state, command, ctx)
-    return result.events.length > 0 ? result : null
+    return { result: handle(state, command, ctx) }
   } catch (error) {
-    if (isTicketError(error)) return null
+    if (isTicketError(error)) return { error }
     throw error
   }
+}
+
+function appends(decision: Decision): boolean {
+  return 'result' in decision && decision.result.events.length > 0
+}
+
+/**
+ * Refuses to decide on a ticket that is not at the version the caller expected: a
+ * `CONCURRENCY` that no retry of this call can cure (only the caller can decide again).
+ */
+function checkExpectedVersion(ticketId: string, state: Ticket | null, expectedVersion: number | undefined): void {
+  const actualVersion = state?.version ?? 0
+  if (expectedVersion === undefined || actualVersion === expectedVersion) return
+  throw new TicketError(
+    'CONCURRENCY',
+    `Ticket ${ticketId} is at version ${actualVersion}, not at the expected version ${expectedVersion}; nothing was appended. Load it and decide again.`,
+    { retryable: false, details: { ticketId, expectedVersion, actualVersion } },
+  )
 }
 
 function inScope(ticket: Ticket, workspaceId: string | undefined): boolean {
   return workspaceId === undefined || ticket.workspaceId === workspaceId
 }
 
-function parseTicketId(ticketId: unknown): string {
+function parseTicketId(ticketId: string): string {
   return parseWith(ticketIdArgumentSchema, { ticketId }, 'ticket id').ticketId
 }
 
-function parseScope(scope: unknown): string | undefined {
+function parseScope(scope: WorkspaceScope | undefined): string | undefined {
   return parseWith(scopeArgumentSchema, { scope }, 'workspace scope').scope?.workspaceId
 }
 
@@ -327,7 +380,8 @@ function prepareCommand(ticketId: string, command: Command, workspaceId: string 
       issues: [{ path: ['workspaceId'], message: "Must equal the scope's workspace id", code: 'custom' }],
     })
   }
-  return { ...command, ticketId }
+  // Built from a parsed command and a parsed id: trusted by handle like the command itself.
+  return command.ticketId === ticketId ? command : markParsed({ ...command, ticketId })
 }
 
 /** Reads the service clock (the one `handle` uses), refusing what is not a valid Date. */

@@ -1,32 +1,18 @@
 /**
- * The ticket service: {@link createTicketService} over any `TicketStore`, and the
- * zod schemas of its read queries (shared with the HTTP layer).
+ * The ticket service: {@link createTicketService} over any `TicketStore`, and the types of
+ * its options, inputs and answers.
  *
  * @module
  */
-export {
-  createTicketService,
-  DEFAULT_DEDUPE_WINDOW_MS,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_SNAPSHOT_EVERY,
-  DEFAULT_UNAVAILABLE_RETRY,
-} from './create-ticket-service.js'
-export {
-  DEFAULT_EVENTS_LIMIT,
-  DEFAULT_PAGE_SIZE,
-  type EventsQueryInput,
-  eventsQuerySchema,
-  type ListQueryInput,
-  listQuerySchema,
-  MAX_EVENTS_LIMIT,
-  MAX_FILTER_IDS,
-  MAX_PAGE_SIZE,
-  MAX_SEARCH_LENGTH,
-} from './query-schemas.js'
+export { createTicketService } from './create-ticket-service.js'
 export type {
   AppliedEventsQuery,
   AppliedListQuery,
   EventsPage,
+  EventsQuery,
+  ExecuteOptions,
+  ListQuery,
+  LoadOptions,
   TicketService,
   TicketServiceOptions,
   TicketsPage,

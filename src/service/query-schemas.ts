@@ -5,6 +5,8 @@
  * @module
  */
 import * as z from 'zod/mini'
+import { parseWith } from '../core/commands/parse-command.js'
+import { isParsed, markParsed } from '../core/commands/parsed-values.js'
 import { identifierSchema, isoDateTimeSchema, textSchema, ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
 import type { AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
@@ -24,20 +26,15 @@ export const MAX_SEARCH_LENGTH = 200
 export const MAX_FILTER_IDS = 100
 
 /**
- * The events API query. Strict: an unknown key is a validation error, never ignored.
- * `workspaceId` is lower-cased and `afterId` upper-cased (both are case-insensitive; stored
- * ids have those cases), and `occurredAfter` is normalised to UTC ISO-8601 with
- * milliseconds, the form events carry (years 0001–9999 in UTC). `type` is an identifier:
- * no control characters.
+ * The filters of the events API query, one schema each, shared by {@link eventsQuerySchema}
+ * and the wire query of `ticket-events/http` (which names them in snake_case), so both
+ * apply the same rules. `afterId` is upper-cased (stored ids are), and `occurredAfter` is
+ * normalised to UTC ISO-8601 with milliseconds, the form events carry (years 0001–9999
+ * in UTC). `type` is an identifier: no control characters.
  *
- * @example
- * ```ts
- * eventsQuerySchema.parse({ occurredAfter: '2024-05-01T12:00:00+02:00' })
- * // → { occurredAfter: '2024-05-01T10:00:00.000Z', limit: 25 }
- * ```
+ * @internal
  */
-export const eventsQuerySchema = z.strictObject({
-  workspaceId: z.optional(uuidSchema),
+export const eventsQueryFilters = {
   afterId: z.optional(
     z.pipe(
       ulidSchema,
@@ -46,6 +43,22 @@ export const eventsQuerySchema = z.strictObject({
   ),
   occurredAfter: z.optional(isoDateTimeSchema),
   type: z.optional(identifierSchema()),
+}
+
+/**
+ * The events API query. Strict: an unknown key is a validation error, never ignored.
+ * `workspaceId` is lower-cased like every UUID; the filters follow the rules of
+ * `eventsQueryFilters` above.
+ *
+ * @example
+ * ```ts
+ * z.parse(eventsQuerySchema, { occurredAfter: '2024-05-01T12:00:00+02:00' })
+ * // → { occurredAfter: '2024-05-01T10:00:00.000Z', limit: 25 }
+ * ```
+ */
+export const eventsQuerySchema = z.strictObject({
+  workspaceId: z.optional(uuidSchema),
+  ...eventsQueryFilters,
   limit: z._default(z.int().check(z.minimum(0), z.maximum(MAX_EVENTS_LIMIT)), DEFAULT_EVENTS_LIMIT),
 })
 
@@ -74,7 +87,7 @@ const idFilter = z.pipe(
  *
  * @example
  * ```ts
- * listQuerySchema.parse({ workspaceId, status: 'pending' })
+ * z.parse(listQuerySchema, { workspaceId, status: 'pending' })
  * // → { workspaceId, status: 'pending', assigneeIds: [], chatIds: [], tagIds: [],
  * //     includeRemoved: false, pageNumber: 1, pageSize: 10 }
  * ```
@@ -96,11 +109,6 @@ export const listQuerySchema = z.strictObject({
   pageSize: z._default(z.int().check(z.minimum(1), z.maximum(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE),
 })
 
-/** The events query as a caller writes it. */
-export type EventsQueryInput = z.input<typeof eventsQuerySchema>
-/** The list query as a caller writes it. */
-export type ListQueryInput = z.input<typeof listQuerySchema>
-
 /**
  * Drops keys whose value is `undefined`, so an applied query names only what was asked
  * for (and fits `exactOptionalPropertyTypes`).
@@ -111,12 +119,88 @@ function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude
   return copy as { [K in keyof T]: Exclude<T[K], undefined> }
 }
 
-/** Turns the parsed events query into the applied query the service answers with. @internal */
-export function toAppliedEventsQuery(parsed: z.output<typeof eventsQuerySchema>): AppliedEventsQuery {
-  return withoutUndefined(parsed)
+/**
+ * Validates an events query and returns it as applied (defaults filled in, frozen and
+ * marked as parsed); an applied query from an earlier parse is returned as it is.
+ *
+ * @internal
+ */
+export function parseEventsQuery(input: unknown): AppliedEventsQuery {
+  if (isParsed(input)) return input as AppliedEventsQuery
+  return trusted(withoutUndefined(parseWith(eventsQuerySchema, input === undefined ? {} : input, 'events query')))
 }
 
-/** Turns the parsed list query into the applied query the service answers with. @internal */
-export function toAppliedListQuery(parsed: z.output<typeof listQuerySchema>): AppliedListQuery {
-  return withoutUndefined(parsed)
+/**
+ * Validates a list query and returns it as applied (defaults filled in, frozen and
+ * marked as parsed); an applied query from an earlier parse is returned as it is.
+ *
+ * @internal
+ */
+export function parseListQuery(input: unknown): AppliedListQuery {
+  if (isParsed(input)) return input as AppliedListQuery
+  return trusted(withoutUndefined(parseWith(listQuerySchema, input, 'list query')))
+}
+
+/**
+ * The applied list query for filters another schema already validated with the same
+ * rules (the HTTP handler's query parameters): the defaults of {@link listQuerySchema}
+ * filled in, frozen and marked as parsed, so the service does not parse it again.
+ *
+ * @internal
+ */
+export function appliedListQuery(filters: {
+  readonly workspaceId: string
+  readonly status?: AppliedListQuery['status'] | undefined
+  readonly assigneeIds?: readonly string[] | undefined
+  readonly chatIds?: readonly string[] | undefined
+  readonly tagIds?: readonly string[] | undefined
+  readonly search?: string | undefined
+  readonly includeRemoved?: boolean | undefined
+  readonly pageNumber?: number | undefined
+  readonly pageSize?: number | undefined
+}): AppliedListQuery {
+  return trusted({
+    workspaceId: filters.workspaceId,
+    assigneeIds: filters.assigneeIds ?? [],
+    chatIds: filters.chatIds ?? [],
+    tagIds: filters.tagIds ?? [],
+    includeRemoved: filters.includeRemoved ?? false,
+    pageNumber: filters.pageNumber ?? 1,
+    pageSize: filters.pageSize ?? DEFAULT_PAGE_SIZE,
+    ...(filters.status === undefined ? {} : { status: filters.status }),
+    ...(filters.search === undefined ? {} : { search: filters.search }),
+  })
+}
+
+/**
+ * The applied events query for filters another schema already validated with the same
+ * rules (the HTTP handler's wire query): the default `limit` filled in, frozen and marked
+ * as parsed, so the service does not parse it again.
+ *
+ * @internal
+ */
+export function appliedEventsQuery(filters: {
+  readonly workspaceId?: string | undefined
+  readonly afterId?: string | undefined
+  readonly occurredAfter?: string | undefined
+  readonly type?: string | undefined
+  readonly limit?: number | undefined
+}): AppliedEventsQuery {
+  return trusted({
+    limit: filters.limit ?? DEFAULT_EVENTS_LIMIT,
+    ...(filters.workspaceId === undefined ? {} : { workspaceId: filters.workspaceId }),
+    ...(filters.afterId === undefined ? {} : { afterId: filters.afterId }),
+    ...(filters.occurredAfter === undefined ? {} : { occurredAfter: filters.occurredAfter }),
+    ...(filters.type === undefined ? {} : { type: filters.type }),
+  })
+}
+
+/**
+ * Freezes an applied query (and its id lists) before marking it as parsed: the service
+ * trusts a marked query as it is, so it must not change after the parse. A query is a few
+ * keys, so this costs next to nothing.
+ */
+function trusted<Q extends object>(query: Q): Q {
+  for (const value of Object.values(query)) if (Array.isArray(value)) Object.freeze(value)
+  return markParsed(Object.freeze(query))
 }

@@ -1,20 +1,43 @@
 import * as z from 'zod/mini'
 import { uuidSchema } from '../core/commands/schemas.js'
-import type { TicketStore } from '../store-contract/ticket-store.js'
+import { OPTIONAL_STORE_METHODS, type TicketStore } from '../store-contract/ticket-store.js'
 
 const STORE_METHODS = ['migrate', 'loadStream', 'append', 'readEvents', 'listTickets', 'findCommand', 'close'] as const
+
+/** A flag declared `true` for an optional method the store does not have, as an issue at `store.capabilities.<flag>`. */
+const capabilitiesMatchMethods = z.superRefine((store: TicketStore, ctx) => {
+  if (typeof store !== 'object' || store === null) return
+  const declared = (store.capabilities ?? {}) as Readonly<Record<string, unknown>>
+  for (const flag of Object.keys(declared)) {
+    if (typeof declared[flag] !== 'boolean') {
+      ctx.addIssue({ code: 'custom', message: 'Expected a boolean', path: ['capabilities', flag], input: declared[flag] })
+    }
+  }
+  for (const [method, flag] of Object.entries(OPTIONAL_STORE_METHODS)) {
+    if (declared[flag] === true && typeof (store as unknown as Record<string, unknown>)[method] !== 'function') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `The store declares ${flag} but has no ${method}() method`,
+        path: ['capabilities', flag],
+        input: declared[flag],
+      })
+    }
+  }
+})
 
 const fn = z.custom<(...args: never[]) => unknown>((value: unknown) => typeof value === 'function', { error: 'Expected a function' })
 
 /** The options of `createTicketService`, checked so a typo fails at construction. @internal */
 export const serviceOptionsSchema = z.strictObject({
-  store: z.custom<TicketStore>(
-    (value: unknown) =>
-      typeof value === 'object' &&
-      value !== null &&
-      STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-    { error: `Expected a TicketStore (an object with ${STORE_METHODS.join(', ')})` },
-  ),
+  store: z
+    .custom<TicketStore>(
+      (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+      { error: `Expected a TicketStore (an object with ${STORE_METHODS.join(', ')})` },
+    )
+    .check(capabilitiesMatchMethods),
   ctx: z.optional(z.object({ now: z.optional(fn), newId: z.optional(fn) })),
   snapshotEvery: z.optional(z.int().check(z.minimum(1))),
   dedupeWindowMs: z.optional(z.int().check(z.minimum(0))),
@@ -36,4 +59,30 @@ export const ticketIdArgumentSchema = z.object({ ticketId: uuidSchema })
 /** A workspace scope argument, wrapped so issues carry the path `scope.…`. @internal */
 export const scopeArgumentSchema = z.object({
   scope: z.optional(z.strictObject({ workspaceId: z.optional(uuidSchema) })),
+})
+
+/** The options of `execute`, wrapped so issues carry the path `options.…`. @internal */
+export const executeOptionsArgumentSchema = z.object({
+  options: z.optional(z.strictObject({ expectedVersion: z.optional(z.int().check(z.minimum(0))) })),
+})
+
+/**
+ * The options of `load`: none yet. A `workspaceId` there is the scope passed where the
+ * options now go (before 0.2.0 the scope was `load`'s second argument): it is refused
+ * with a message saying so, rather than ignored, which would read across workspaces.
+ *
+ * @internal
+ */
+export const loadOptionsArgumentSchema = z.object({
+  options: z.optional(
+    z.strictObject(
+      {},
+      {
+        error: (issue) =>
+          issue.code === 'unrecognized_keys' && issue.keys.includes('workspaceId')
+            ? 'load(ticketId, options, scope) takes the workspace scope as its third argument: load(ticketId, undefined, { workspaceId })'
+            : undefined,
+      },
+    ),
+  ),
 })

@@ -1,5 +1,6 @@
+import type { Command } from '../core/model/command.js'
 import type { TicketEvent } from '../core/model/event.js'
-import type { Ticket } from '../core/model/ticket.js'
+import type { Ticket, TicketStatus } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
@@ -56,7 +57,66 @@ export interface UnavailableRetryOptions {
 
 /** Scopes a call to one workspace: another workspace's ticket is `NOT_FOUND` / `null`. */
 export interface WorkspaceScope {
-  readonly workspaceId?: string
+  readonly workspaceId?: string | undefined
+}
+
+/** Options of {@link TicketService.execute}. */
+export interface ExecuteOptions {
+  /**
+   * The version the caller decided on (0: the ticket must not exist yet). When the ticket
+   * is at another version, `execute` throws `CONCURRENCY` with `retryable: false` and
+   * `details.expectedVersion` / `details.actualVersion`, and appends nothing: the service
+   * does not retry it, since only the caller can decide again on the newer state. A
+   * repeated `meta.commandId` still returns the first result.
+   */
+  readonly expectedVersion?: number | undefined
+}
+
+/**
+ * Options of {@link TicketService.load}. There are none yet: the parameter is in place so
+ * options can be added without moving `scope` again. Pass `undefined` (or `{}`) when you
+ * pass a scope: `tickets.load(ticketId, undefined, { workspaceId })`.
+ */
+export interface LoadOptions {
+  readonly [option: string]: never
+}
+
+/**
+ * The events API query (a page of the global log), as a caller writes it. Every key is
+ * optional; an unknown key is a `VALIDATION` error.
+ */
+export interface EventsQuery {
+  /** Only this workspace's events (a UUID); omit it for the whole log. */
+  readonly workspaceId?: string | undefined
+  /** Only events after this one (a ULID) in the store's global order: the last id of the previous page. */
+  readonly afterId?: string | undefined
+  /** Only events with `occurredAt` strictly after this ISO-8601 date-time (with a time zone). */
+  readonly occurredAfter?: string | undefined
+  /** Only events of this exact type, like `ticket:status:changed`. */
+  readonly type?: string | undefined
+  /** 0..1000, default 25. */
+  readonly limit?: number | undefined
+}
+
+/**
+ * The ticket API list query, as a caller writes it. An unknown key is a `VALIDATION`
+ * error. Each id filter takes one UUID or a list, and matches any of them.
+ */
+export interface ListQuery {
+  readonly workspaceId: string
+  readonly status?: TicketStatus | undefined
+  readonly assigneeIds?: string | readonly string[] | undefined
+  readonly chatIds?: string | readonly string[] | undefined
+  /** Tickets carrying any of these tags. */
+  readonly tagIds?: string | readonly string[] | undefined
+  /** Literal text, matched case-insensitively as a substring of the summary (at most 200 characters). */
+  readonly search?: string | undefined
+  /** Include archived and deleted tickets (default `false`; `null` means `false`). */
+  readonly includeRemoved?: boolean | null | undefined
+  /** From 1 (the default). */
+  readonly pageNumber?: number | undefined
+  /** 1..100, default 10. */
+  readonly pageSize?: number | undefined
 }
 
 /** The events API query as applied, defaults filled in: exactly what the store reads. */
@@ -89,16 +149,28 @@ export interface TicketService {
    * {@link TicketServiceOptions.unavailableRetry}); when an append failed, the service first
    * asks the store whether it landed, so a command is never applied twice.
    *
+   * With `options.expectedVersion`, the command runs only on that version of the ticket
+   * (optimistic concurrency across calls, for a caller that showed a person the state it
+   * decided on).
+   *
+   * The command is validated first (JavaScript callers and wire data may send anything),
+   * unless it is the result of `parseCommand`, which is trusted.
+   *
    * @throws {TicketError} `UNAVAILABLE` when the store stayed unavailable; `retryable`
    * then says whether calling again can help. If you retry yourself, pass `meta.commandId`.
+   * @throws {TicketError} `CONCURRENCY` after `maxRetries` lost races, or at once (not
+   * retryable) when the ticket is not at `options.expectedVersion`.
    */
-  execute(ticketId: string, command: unknown, scope?: WorkspaceScope): Promise<HandleResult>
-  /** The ticket's current state, or `null`. Retried like `execute` while the store is `UNAVAILABLE`. */
-  load(ticketId: string, scope?: WorkspaceScope): Promise<Ticket | null>
+  execute(ticketId: string, command: Command, scope?: WorkspaceScope, options?: ExecuteOptions): Promise<HandleResult>
+  /**
+   * The ticket's current state, or `null` (also for another workspace's ticket when
+   * `scope` names one). Retried like `execute` while the store is `UNAVAILABLE`.
+   */
+  load(ticketId: string, options?: LoadOptions, scope?: WorkspaceScope): Promise<Ticket | null>
   /** A page of the global log (omit `workspaceId` for the whole log). */
-  events(query?: unknown): Promise<EventsPage>
+  events(query?: EventsQuery): Promise<EventsPage>
   /** A page of a workspace's tickets from the projection. */
-  list(query: unknown): Promise<TicketsPage>
-  /** Closes the store. */
+  list(query: ListQuery): Promise<TicketsPage>
+  /** Closes the store; afterwards every call fails with `CLOSED`. */
   close(): Promise<void>
 }

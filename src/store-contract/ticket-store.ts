@@ -90,17 +90,55 @@ export interface ListTicketsQuery {
   readonly pageSize: number
 }
 
-/** Optional abilities; a store that leaves one out gets the default. */
+/**
+ * What a store offers beyond the required methods: flags with defaults, so a store
+ * written against an earlier version of the contract keeps compiling and working when a
+ * later version adds one.
+ *
+ * The pattern for every method the contract adds later: the method is optional on
+ * {@link TicketStore}, and a flag `supports<Method>` says whether the store offers it.
+ * The flag defaults to whether the method is there, so a store only has to implement
+ * the method; it sets the flag to `false` to keep a method it has out of use (a wrapper
+ * forwarding every method, say). The service and the conformance suite read the flags,
+ * never the methods' presence, and declaring a flag `true` without its method is a
+ * `VALIDATION` error when the service is created.
+ */
 export interface StoreCapabilities {
-  /** Keeps snapshots (default `true`). Without them `loadStream` always returns the whole stream. */
-  readonly supportsSnapshots: boolean
+  /**
+   * Keeps snapshots (default `true`). Without them the service writes none and
+   * `loadStream` always returns the whole stream.
+   */
+  readonly supportsSnapshots?: boolean
+  /** Offers {@link TicketStore.currentVersion} (default: whether the store has the method). */
+  readonly supportsCurrentVersion?: boolean
+  /** Offers {@link TicketStore.hasEvent} (default: whether the store has the method). */
+  readonly supportsHasEvent?: boolean
 }
 
-export const DEFAULT_CAPABILITIES: StoreCapabilities = { supportsSnapshots: true }
+/** The optional methods of {@link TicketStore}, each with the capability flag that says whether it is offered. */
+export const OPTIONAL_STORE_METHODS = {
+  currentVersion: 'supportsCurrentVersion',
+  hasEvent: 'supportsHasEvent',
+} as const satisfies Record<string, keyof StoreCapabilities>
+
+/**
+ * A store's capabilities with every default filled in: what the service and the
+ * conformance suite go by.
+ *
+ * @internal
+ */
+export function storeCapabilities(store: TicketStore): Required<StoreCapabilities> {
+  const declared = store.capabilities ?? {}
+  return {
+    supportsSnapshots: declared.supportsSnapshots ?? true,
+    supportsCurrentVersion: declared.supportsCurrentVersion ?? typeof store.currentVersion === 'function',
+    supportsHasEvent: declared.supportsHasEvent ?? typeof store.hasEvent === 'function',
+  }
+}
 
 /**
  * A place to keep ticket events. Implement this to add a database; run
- * `describeStoreContract` from `ticket-events/testing` against it to prove it.
+ * `describeStoreContract` from `ticket-events/testing/vitest` against it to prove it.
  *
  * Any method may throw `TicketError('UNAVAILABLE')`, with the driver's error as `cause`,
  * when the database or the connection to it failed (refused, reset, terminated, timed
@@ -110,7 +148,8 @@ export const DEFAULT_CAPABILITIES: StoreCapabilities = { supportsSnapshots: true
 export interface TicketStore {
   /** A short name for messages and test titles, like `"sqlite"`. */
   readonly name: string
-  readonly capabilities?: Partial<StoreCapabilities>
+  /** What the store offers beyond the required methods (see {@link StoreCapabilities}). */
+  readonly capabilities?: StoreCapabilities
   /** Creates tables and indexes. Idempotent; the service calls it once before first use. */
   migrate(): Promise<void>
   /**
@@ -135,13 +174,15 @@ export interface TicketStore {
   /** Pages through the projection, newest `createdAt` first (ties by id). */
   listTickets(query: ListTicketsQuery): Promise<Ticket[]>
   /**
-   * Optional: the ticket's current version (0 when it has no events), read cheaply.
-   * The service uses it to confirm a cached state is still current before it trusts a
-   * no-op or a rejection decided on it; without it the service reloads the stream.
+   * Optional (capability `supportsCurrentVersion`): the ticket's current version (0 when
+   * it has no events), read cheaply. The service uses it to confirm a cached state is
+   * still current before it trusts a no-op or a rejection decided on it; without it the
+   * service reloads the stream.
    */
   currentVersion?(ticketId: string): Promise<number>
   /**
-   * Optional: whether an event with this id is stored. The service asks it after an
+   * Optional (capability `supportsHasEvent`): whether an event with this id is stored.
+   * The service asks it after an
    * `append` failed with `UNAVAILABLE` — the connection may have died after the commit
    * was sent, so the batch may or may not have landed — with the batch's first event id,
    * before it retries: a batch is stored whole or not at all, so the answer settles the

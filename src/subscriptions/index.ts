@@ -6,7 +6,7 @@
  * @module
  */
 export { type Checkpoint, type MemoryCheckpoint, memoryCheckpoint } from './checkpoint.js'
-export { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay, type SubscriptionRetryOptions } from './retry-policy.js'
+export type { SubscriptionRetryOptions } from './retry-policy.js'
 export {
   type SubscribeBatchOptions,
   type SubscribeCommonOptions,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { backoffDelay } from '../service/backoff.js'
 
 /**
  * How a subscription retries a failing handler (and a failing read or checkpoint save):
@@ -48,13 +49,10 @@ export function toRetryPolicy(options: SubscriptionRetryOptions = {}): RetryPoli
 }
 
 /**
- * The delay before the next attempt after `failures` consecutive failures (1-based):
- * `min(maxDelayMs, initialDelayMs × factor^(failures − 1))`, less a random share of up
- * to `jitter` of it.
+ * The delay before the next attempt after `failures` consecutive failures (1-based), in
+ * whole ms: `min(maxDelayMs, initialDelayMs × factor^(failures − 1))`, less a random
+ * share of up to `jitter` of it (the library's one backoff, {@link backoffDelay}).
  */
 export function retryDelay(policy: RetryPolicy, failures: number, random: () => number = Math.random): number {
-  const grown = policy.initialDelayMs * policy.factor ** Math.max(0, failures - 1)
-  // With `maxAttempts: Infinity` the power overflows to Infinity, and 0 × Infinity is NaN.
-  const exponential = Number.isNaN(grown) ? 0 : Math.min(policy.maxDelayMs, grown)
-  return Math.round(exponential * (1 - policy.jitter * random()))
+  return Math.round(backoffDelay(policy, Math.max(0, failures - 1), random))
 }

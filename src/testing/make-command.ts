@@ -1,4 +1,4 @@
-import type { Command } from '../core/commands/schemas.js'
+import type { Command } from '../core/model/command.js'
 import type { JsonValue } from '../core/model/json.js'
 import {
   PRIORITIES,

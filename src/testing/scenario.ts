@@ -1,5 +1,5 @@
-import type { Command } from '../core/commands/schemas.js'
 import type { Audit } from '../core/model/audit.js'
+import type { Command } from '../core/model/command.js'
 import type { TicketEvent } from '../core/model/event.js'
 import type { Ticket } from '../core/model/ticket.js'
 import { handle } from '../core/reducer/handle.js'

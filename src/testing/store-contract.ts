@@ -88,7 +88,7 @@ const argumentsSchema = z.strictObject({
  * @example
  * ```ts
  * // test/my-store.test.ts
- * import { describeStoreContract } from 'ticket-events/testing'
+ * import { describeStoreContract } from 'ticket-events/testing/vitest'
  * import { myStore } from '../src/my-store.js'
  *
  * describeStoreContract('my-store', () => myStore({ database: `test_${crypto.randomUUID()}` }), {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { handle } from '../../src/index.js'
+import { type Command, handle } from '../../src/index.js'
 import { ALICE, BOB, COMMENT, createPending, given, rejection, SURVEY, types } from '../support/core-fixtures.js'
 
 const addComment = { type: 'addComment', commentId: COMMENT, body: 'My card number is 4111 1111', public: true, authorId: ALICE } as const
@@ -50,7 +50,7 @@ describe('comments', () => {
       { type: 'deleteComment', commentId: COMMENT },
       { type: 'react', commentId: COMMENT, emoji: '👍', userId: BOB },
       { type: 'setCommentPrivacy', commentId: COMMENT, public: false },
-    ]) {
+    ] satisfies Command[]) {
       expect(rejection(() => handle(state, command)).code).toBe('NOT_FOUND')
     }
   })

@@ -23,7 +23,7 @@ describe('freezing', () => {
   it('freezes or not as ctx.freeze says, whatever the default', () => {
     const { state } = withComment()
     const now = () => new Date('2024-06-01T00:00:00Z')
-    const react = { type: 'react', commentId: COMMENT, emoji: '👍', userId: ALICE }
+    const react = { type: 'react', commentId: COMMENT, emoji: '👍', userId: ALICE } as const
     const frozen = handle(state, react, { now, freeze: true }).state
     const unfrozen = handle(state, react, { now, freeze: false }).state
     expect(deeplyFrozen(frozen)).toBe(true)

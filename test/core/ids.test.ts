@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { monotonicFactory, ulidToUUID } from 'ulid'
 import { describe, expect, it } from 'vitest'
-import { createIdFactory, handle, isTicketError, uuidFromUlid } from '../../src/index.js'
+import { uuidFromUlid } from '../../src/core/ids/uuid-from-ulid.js'
+import { createIdFactory, handle, isTicketError } from '../../src/index.js'
 import { createTestContext, seededRandom } from '../../src/testing/index.js'
 import { createPending } from '../support/core-fixtures.js'
 

@@ -2,8 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod/mini'
 import { isWellFormed, isWellFormedByPattern } from '../../src/core/model/text.js'
-import { handle, identifierSchema, isoDateTimeSchema, textSchema, uuidSchema } from '../../src/index.js'
-import { ALICE, createPending, given, rejection, TAG_A } from '../support/core-fixtures.js'
+import { type Command, handle } from '../../src/index.js'
+import { identifierSchema, isoDateTimeSchema, textSchema, uuidSchema } from '../../src/schemas/index.js'
+import { ALICE, createPending, given, handleUntyped, rejection, TAG_A } from '../support/core-fixtures.js'
+import { untyped } from '../support/untyped.js'
 
 /** A character of any kind, lone surrogates, NUL and the C0/C1 controls made common. */
 const anyCharacter = fc.oneof(
@@ -31,8 +33,8 @@ const isControl = (text: string): boolean =>
   })
 
 const { state } = given(createPending)
-const comment = (body: string) => ({ type: 'addComment', body, public: true, authorId: ALICE })
-const meta = (fields: Record<string, unknown>) => ({ type: 'tag', tagId: TAG_A, meta: fields })
+const comment = (body: string) => ({ type: 'addComment' as const, body, public: true, authorId: ALICE })
+const meta = (fields: Record<string, unknown>) => untyped<Command>({ type: 'tag', tagId: TAG_A, meta: fields })
 
 describe('text', () => {
   it('accepts exactly the strings without U+0000 and without lone surrogates', () => {
@@ -72,7 +74,7 @@ describe('text', () => {
     ['an attachment URL', { ...comment('ok'), attachments: [attachment({ url: 'https://x.test/\u0000' })] }, ['attachments', 0, 'url']],
     ['a via channel', meta({ via: { channel: 'e\u0000mail' } }), ['meta', 'via', 'channel']],
   ])('refuses U+0000 in %s, naming the field', (_, command, path) => {
-    const error = rejection(() => handle(state, command))
+    const error = rejection(() => handleUntyped(state, command))
     expect(error.code).toBe('VALIDATION')
     expect(error.issues[0]?.path).toEqual(path)
     expect(error.issues[0]?.message).toMatch(/U\+0000/)
@@ -86,7 +88,7 @@ describe('text', () => {
     ['a key inside a custom field value', { type: 'update', customFields: { plan: { '\ud800': 1 } } }, ['customFields', 'plan']],
     ['a file name', { ...comment('ok'), attachments: [attachment({ fileName: '\udc00.pdf' })] }, ['attachments', 0, 'fileName']],
   ])('refuses a lone surrogate in %s, naming the field', (_, command, path) => {
-    const error = rejection(() => handle(state, command))
+    const error = rejection(() => handleUntyped(state, command))
     expect(error.issues[0]?.path).toEqual(path)
     expect(error.issues[0]?.message).toMatch(/lone surrogate/)
   })
@@ -113,18 +115,18 @@ describe('identifiers', () => {
     ['correlationId', { correlationId: 'req\n1' }, ['meta', 'correlationId']],
     ['correlationId (C1 control)', { correlationId: 'req\u00851' }, ['meta', 'correlationId']],
   ])('refuse a control character in %s', (_, fields, path) => {
-    const error = rejection(() => handle(state, meta(fields)))
+    const error = rejection(() => handleUntyped(state, meta(fields)))
     expect(error.issues[0]?.path).toEqual(path)
   })
 
   it('say which rule a refused identifier broke', () => {
-    expect(rejection(() => handle(state, meta({ commandId: 'a\u0000' }))).issues[0]?.message).toBe(
+    expect(rejection(() => handleUntyped(state, meta({ commandId: 'a\u0000' }))).issues[0]?.message).toBe(
       'Must not contain the NUL character (U+0000)',
     )
-    expect(rejection(() => handle(state, meta({ commandId: 'a\u0007' }))).issues[0]?.message).toBe(
+    expect(rejection(() => handleUntyped(state, meta({ commandId: 'a\u0007' }))).issues[0]?.message).toBe(
       'Must not contain control characters (U+0000–U+001F, U+007F–U+009F)',
     )
-    expect(rejection(() => handle(state, meta({ commandId: 'a\ud800' }))).issues[0]?.message).toMatch(/lone surrogate/)
+    expect(rejection(() => handleUntyped(state, meta({ commandId: 'a\ud800' }))).issues[0]?.message).toMatch(/lone surrogate/)
   })
 
   it('accept any printable Unicode', () => {
@@ -186,42 +188,44 @@ describe('date-times', () => {
 describe('messages for missing values', () => {
   it('say a required field is missing, and what to send', () => {
     const { chatId: _, ...withoutChat } = createPending
-    const error = rejection(() => handle(null, withoutChat))
+    const error = rejection(() => handleUntyped(null, withoutChat))
     expect(error.issues).toEqual([{ path: ['chatId'], message: 'Missing required value: expected a UUID', code: 'invalid_type' }])
     expect(error.message).toBe('Invalid command: chatId: Missing required value: expected a UUID')
   })
 
   it('say so where null is allowed', () => {
     const { assigneeId: _, ticketingTeamId: __, ...withoutNullables } = createPending
-    const error = rejection(() => handle(null, withoutNullables))
+    const error = rejection(() => handleUntyped(null, withoutNullables))
     expect(error.issues.map((issue) => [issue.path, issue.message])).toEqual([
       [['ticketingTeamId'], 'Missing required value: expected a UUID, or null for none'],
       [['assigneeId'], 'Missing required value: expected a UUID, or null for none'],
     ])
-    expect(rejection(() => handle(state, { type: 'assign' })).issues[0]?.message).toBe(
+    expect(rejection(() => handleUntyped(state, { type: 'assign' })).issues[0]?.message).toBe(
       'Missing required value: expected a UUID, or null for none',
     )
   })
 
   it('name the type or the options of other missing fields', () => {
-    const error = rejection(() => handle(state, { type: 'addComment', body: 'hi', authorId: ALICE }))
+    const error = rejection(() => handleUntyped(state, { type: 'addComment', body: 'hi', authorId: ALICE }))
     expect(error.issues[0]).toMatchObject({ path: ['public'], message: 'Missing required value: expected boolean' })
     const { status: _, ...withoutStatus } = createPending
-    expect(rejection(() => handle(null, withoutStatus)).issues[0]).toMatchObject({
+    expect(rejection(() => handleUntyped(null, withoutStatus)).issues[0]).toMatchObject({
       path: ['status'],
       message: 'Missing required value: expected one of "pending"|"ongoing"|"completed"',
     })
   })
 
   it('still say what was wrong with a value that is there', () => {
-    expect(rejection(() => handle(null, { ...createPending, chatId: 'chat-1' })).issues[0]?.message).toBe('Expected a UUID')
-    expect(rejection(() => handle(state, { type: 'assign', assigneeId: 7 })).issues[0]?.message).toBe('Expected a UUID, or null for none')
-    expect(rejection(() => handle(state, { type: 'update', priority: 'asap' })).issues[0]?.message).toBe(
+    expect(rejection(() => handleUntyped(null, { ...createPending, chatId: 'chat-1' })).issues[0]?.message).toBe('Expected a UUID')
+    expect(rejection(() => handleUntyped(state, { type: 'assign', assigneeId: 7 })).issues[0]?.message).toBe(
+      'Expected a UUID, or null for none',
+    )
+    expect(rejection(() => handleUntyped(state, { type: 'update', priority: 'asap' })).issues[0]?.message).toBe(
       'Expected one of "low"|"normal"|"high"|"urgent", or null to clear it',
     )
-    expect(rejection(() => handle(state, { type: 'addComment', body: 'hi', authorId: ALICE, public: 'yes' })).issues[0]?.message).toBe(
-      'Invalid input: expected boolean, received string',
-    )
+    expect(
+      rejection(() => handleUntyped(state, { type: 'addComment', body: 'hi', authorId: ALICE, public: 'yes' })).issues[0]?.message,
+    ).toBe('Invalid input: expected boolean, received string')
   })
 })
 

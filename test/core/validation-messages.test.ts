@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { config } from 'zod/mini'
-import { handle, parseWith, uuidSchema } from '../../src/index.js'
-import { ALICE, createPending, given, rejection } from '../support/core-fixtures.js'
+import { parseWith, uuidSchema } from '../../src/schemas/index.js'
+import { ALICE, createPending, given, handleUntyped, rejection } from '../support/core-fixtures.js'
 
 // The schemas are built with `zod/mini`, which loads no locale: without the English
 // messages the library passes per parse, every built-in check would read "Invalid input".
@@ -9,20 +9,20 @@ describe('validation messages', () => {
   const { state } = given(createPending)
 
   it('names an unknown key in English', () => {
-    const error = rejection(() => handle(state, { type: 'assign', assigneeId: ALICE, colour: 'red' }))
+    const error = rejection(() => handleUntyped(state, { type: 'assign', assigneeId: ALICE, colour: 'red' }))
     expect(error.issues).toEqual([{ path: [], message: 'Unrecognized key: "colour"', code: 'unrecognized_keys' }])
   })
 
   it('states the limit a number or a string went past', () => {
-    const score = rejection(() => handle(state, { type: 'receiveCsat', score: 9 }))
+    const score = rejection(() => handleUntyped(state, { type: 'receiveCsat', score: 9 }))
     expect(score.issues[0]).toMatchObject({ path: ['score'], message: 'Too big: expected number to be <=5' })
-    const summary = rejection(() => handle(state, { type: 'update', summary: 'x'.repeat(10_001) }))
+    const summary = rejection(() => handleUntyped(state, { type: 'update', summary: 'x'.repeat(10_001) }))
     expect(summary.issues[0]).toMatchObject({ path: ['summary'], message: 'Too big: expected string to have <=10000 characters' })
     expect(summary.message).toBe('Invalid command: summary: Too big: expected string to have <=10000 characters')
   })
 
   it('lists the allowed values of an enum', () => {
-    const error = rejection(() => handle(state, { type: 'update', status: 'open' }))
+    const error = rejection(() => handleUntyped(state, { type: 'update', status: 'open' }))
     expect(error.issues[0]?.message).toBe('Invalid option: expected one of "pending"|"ongoing"|"completed"')
   })
 
@@ -31,7 +31,7 @@ describe('validation messages', () => {
   })
 
   it("leaves zod's global configuration as it found it", () => {
-    rejection(() => handle(state, { type: 'receiveCsat', score: 9 }))
+    rejection(() => handleUntyped(state, { type: 'receiveCsat', score: 9 }))
     expect(config().localeError).toBeUndefined()
     expect(config().customError).toBeUndefined()
   })

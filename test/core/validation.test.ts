@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { handle, isTicketError, parseCommand } from '../../src/index.js'
-import { ALICE, createPending, given, rejection } from '../support/core-fixtures.js'
+import { isTicketError, parseCommand } from '../../src/index.js'
+import { ALICE, createPending, given, handleUntyped, rejection } from '../support/core-fixtures.js'
 
 describe('command validation', () => {
   const { state } = given(createPending)
@@ -11,7 +11,7 @@ describe('command validation', () => {
     ['a number', 7],
     ['an array', []],
   ])('rejects %s with VALIDATION at the root', (_label, input) => {
-    const error = rejection(() => handle(state, input))
+    const error = rejection(() => handleUntyped(state, input))
     expect(error.code).toBe('VALIDATION')
     expect(error.issues[0]?.path).toEqual([])
   })
@@ -20,32 +20,32 @@ describe('command validation', () => {
     ['an unknown type', { type: 'reopen' }],
     ['an object without a type', {}],
   ])('rejects %s with VALIDATION at the path "type"', (_label, input) => {
-    const error = rejection(() => handle(state, input))
+    const error = rejection(() => handleUntyped(state, input))
     expect(error.code).toBe('VALIDATION')
     expect(error.issues[0]?.path).toEqual(['type'])
   })
 
   it('rejects a missing field with its path', () => {
-    const error = rejection(() => handle(state, { type: 'takeover' }))
+    const error = rejection(() => handleUntyped(state, { type: 'takeover' }))
     expect(error.issues.map((issue) => issue.path)).toEqual([['assigneeId']])
   })
 
   it('rejects a non-UUID id with its path', () => {
-    const error = rejection(() => handle(state, { type: 'tag', tagId: '42' }))
+    const error = rejection(() => handleUntyped(state, { type: 'tag', tagId: '42' }))
     expect(error.issues[0]).toMatchObject({ path: ['tagId'], message: 'Expected a UUID' })
     expect(error.message).toContain('tagId')
   })
 
   it('rejects unknown keys, including a __proto__ key from JSON', () => {
-    const error = rejection(() => handle(state, JSON.parse(`{"type":"assign","assigneeId":"${ALICE}","__proto__":{"admin":true}}`)))
+    const error = rejection(() => handleUntyped(state, JSON.parse(`{"type":"assign","assigneeId":"${ALICE}","__proto__":{"admin":true}}`)))
     expect(error.code).toBe('VALIDATION')
     expect(error.issues[0]?.code).toBe('unrecognized_keys')
   })
 
   it('rejects a __proto__ custom field and prototype-reaching keys nested in values', () => {
-    const top = rejection(() => handle(state, JSON.parse('{"type":"update","customFields":{"__proto__":{"admin":true}}}')))
+    const top = rejection(() => handleUntyped(state, JSON.parse('{"type":"update","customFields":{"__proto__":{"admin":true}}}')))
     expect(top.issues[0]?.path).toEqual(['customFields', '__proto__'])
-    const nested = rejection(() => handle(state, JSON.parse('{"type":"update","customFields":{"plan":{"a":{"constructor":1}}}}')))
+    const nested = rejection(() => handleUntyped(state, JSON.parse('{"type":"update","customFields":{"plan":{"a":{"constructor":1}}}}')))
     expect(nested.code).toBe('VALIDATION')
     expect(nested.issues[0]?.path).toEqual(['customFields', 'plan'])
     expect(({} as Record<string, unknown>).admin).toBeUndefined()
@@ -53,12 +53,12 @@ describe('command validation', () => {
 
   it('rejects non-JSON custom field values such as NaN, functions and dates', () => {
     for (const value of [Number.NaN, Number.POSITIVE_INFINITY, () => 1, new Date(), undefined]) {
-      expect(rejection(() => handle(state, { type: 'update', customFields: { plan: value } })).code).toBe('VALIDATION')
+      expect(rejection(() => handleUntyped(state, { type: 'update', customFields: { plan: value } })).code).toBe('VALIDATION')
     }
   })
 
   it('rejects a create with a mistyped status', () => {
-    const error = rejection(() => handle(null, { ...createPending, status: 'open' }))
+    const error = rejection(() => handleUntyped(null, { ...createPending, status: 'open' }))
     expect(error.issues[0]?.path).toEqual(['status'])
   })
 
@@ -81,6 +81,8 @@ describe('command validation', () => {
   })
 
   it('rejects a clock that returns an invalid date with VALIDATION', () => {
-    expect(rejection(() => handle(state, { type: 'markViewed', userId: ALICE }, { now: () => new Date('nope') })).code).toBe('VALIDATION')
+    expect(rejection(() => handleUntyped(state, { type: 'markViewed', userId: ALICE }, { now: () => new Date('nope') })).code).toBe(
+      'VALIDATION',
+    )
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { handle, replay } from '../../src/index.js'
+import { type Command, handle, replay } from '../../src/index.js'
 import { ALICE, BOB, CHAT, createPending, given, rejection, TEAM_A, TEAM_B, TICKET, types, WORKSPACE } from '../support/core-fixtures.js'
 
 describe('create', () => {
@@ -182,7 +182,7 @@ describe('archive, unarchive and delete', () => {
       { type: 'unarchive' },
       { type: 'tag', tagId: TEAM_A },
       { type: 'markViewed', userId: ALICE },
-    ]) {
+    ] satisfies Command[]) {
       expect(rejection(() => handle(state, command)).code).toBe('DELETED')
     }
   })

@@ -375,4 +375,43 @@ describe('createTicketHandler options', () => {
       }),
     )
   })
+
+  it('answers a request to a closed service with 503 and code CLOSED, telling the operator', async () => {
+    const reported: unknown[] = []
+    const service = createTicketService({ store: memoryStore() })
+    const handler = createTicketHandler({
+      service,
+      authenticate: () => ({ workspaceId: WORKSPACE_A }),
+      onError: (error) => reported.push(error),
+    })
+    await service.close()
+    const response = await handler(new Request('http://tickets.test/api/v1/tickets/details', { headers: { authorization: 'k' } }))
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toBeNull()
+    expect(await problemOf(response)).toMatchObject({
+      code: 'CLOSED',
+      retryable: false,
+      detail: 'The ticket service is shutting down. Send the request again.',
+    })
+    expect(reported).toEqual([expect.objectContaining({ code: 'CLOSED' })])
+  })
+
+  it('answers a missing driver with a bare 500 that names no package, telling the operator', async () => {
+    const reported: unknown[] = []
+    const missing = new TicketError('MISSING_DRIVER', 'postgresStore({ connectionString }) needs the "pg" package: npm install pg', {
+      details: { driver: 'pg' },
+    })
+    const store: TicketStore = { ...memoryStore(), migrate: () => Promise.reject(missing) }
+    const handler = createTicketHandler({
+      service: createTicketService({ store }),
+      authenticate: () => ({ workspaceId: WORKSPACE_A }),
+      onError: (error) => reported.push(error),
+    })
+    const response = await handler(new Request('http://tickets.test/api/v1/tickets/details', { headers: { authorization: 'k' } }))
+    expect(response.status).toBe(500)
+    const text = await response.text()
+    expect(text).not.toContain('pg')
+    expect(JSON.parse(text)).toMatchObject({ code: 'MISSING_DRIVER', retryable: false })
+    expect(reported).toEqual([missing])
+  })
 })

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  type Command,
   type FieldChange,
   FREEZES_BY_DEFAULT,
   handle,
@@ -13,6 +14,7 @@ import {
 } from '../../src/index.js'
 import { arbCommandFor, arbInvalidCommand, arbScenario, runScenario, type Scenario, scenarioContext } from '../../src/testing/index.js'
 import { mutateDeeply, reachableObjects } from '../support/mutate-deeply.js'
+import { untyped } from '../support/untyped.js'
 
 // Each property checks at least 1,000 generated scenarios.
 const runs = { numRuns: 1000 }
@@ -157,17 +159,17 @@ describe('properties of handle and replay over generated scenarios', () => {
     fc.assert(
       fc.property(arbStateInScenario, fc.nat(), ({ state }, pick) => {
         fc.pre(!state.deleted && !state.archived)
-        const noOps = [
+        const noOps: Command[] = [
           { type: 'assign', assigneeId: state.assigneeId },
           { type: 'update', priority: state.priority, sentiment: state.sentiment, summary: state.summary, status: state.status },
           { type: 'update', customFields: { ...state.customFields } },
           { type: 'unarchive' },
-          ...state.tags.map((tagId) => ({ type: 'tag', tagId })),
-          ...(state.escalated ? [{ type: 'escalate' }] : []),
-          ...(state.ticketingTeamId ? [{ type: 'migrate', ticketingTeamId: state.ticketingTeamId }] : []),
-          ...(state.csat ? [{ type: 'sendCsat', surveyId: state.csat.surveyId }] : []),
+          ...state.tags.map((tagId) => ({ type: 'tag', tagId }) as const),
+          ...(state.escalated ? [{ type: 'escalate' } as const] : []),
+          ...(state.ticketingTeamId ? [{ type: 'migrate', ticketingTeamId: state.ticketingTeamId } as const] : []),
+          ...(state.csat ? [{ type: 'sendCsat', surveyId: state.csat.surveyId } as const] : []),
         ]
-        const command = noOps[pick % noOps.length]
+        const command = noOps[pick % noOps.length] as Command
         const result = handle(state, command)
         expect(result.events).toEqual([])
         expect(result.audit).toBeNull()
@@ -196,7 +198,7 @@ describe('properties of handle and replay over generated scenarios', () => {
       fc.property(arbStateInScenario, arbAnyCommand, ({ state }, command) => {
         const before = JSON.stringify(state)
         try {
-          handle(state, command)
+          handle(state, untyped(command))
         } catch (error) {
           rejected++
           expect(isTicketError(error)).toBe(true)
@@ -214,7 +216,7 @@ describe('properties of handle and replay over generated scenarios', () => {
     fc.assert(
       fc.property(fc.option(arbStateInScenario, { nil: null }), arbInvalidCommand(), (picked, junk) => {
         try {
-          handle(picked?.state ?? null, junk)
+          handle(picked?.state ?? null, untyped(junk))
         } catch (error) {
           expect(isTicketError(error)).toBe(true)
           if (isTicketError(error)) {

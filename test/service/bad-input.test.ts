@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createTicketService, type TicketService } from '../../src/service/index.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
+import { untyped } from '../support/untyped.js'
 import { ALICE, createCommand, everything, OTHER_WORKSPACE, rejectionOf, TICKET, WORKSPACE } from './service-fixtures.js'
 
 const UNKNOWN_ULID = '01HWTCTT509VV8X9XYGPTR5N8Q'
@@ -14,12 +15,21 @@ async function populated(): Promise<TicketService> {
   return tickets
 }
 
+/** The service as a JavaScript caller sees it: no types, so every call reaches the runtime validation. */
+interface UntypedTickets {
+  execute(...args: unknown[]): Promise<unknown>
+  load(...args: unknown[]): Promise<unknown>
+  events(...args: unknown[]): Promise<unknown>
+  list(...args: unknown[]): Promise<unknown>
+}
+const untypedTickets = (tickets: TicketService): UntypedTickets => tickets as unknown as UntypedTickets
+
 /** Calls that must fail with VALIDATION, each named for the test title. */
-const badCalls: [string, (tickets: TicketService) => Promise<unknown>][] = [
+const badCalls: [string, (tickets: UntypedTickets) => Promise<unknown>][] = [
   // execute: the ticket id
   ['execute with a ticket id that is not a UUID', (t) => t.execute('ticket-1', { type: 'takeover', assigneeId: ALICE })],
-  ['execute with a numeric ticket id', (t) => t.execute(42 as never, { type: 'takeover', assigneeId: ALICE })],
-  ['execute with no ticket id', (t) => t.execute(undefined as never, { type: 'takeover', assigneeId: ALICE })],
+  ['execute with a numeric ticket id', (t) => t.execute(42, { type: 'takeover', assigneeId: ALICE })],
+  ['execute with no ticket id', (t) => t.execute(undefined, { type: 'takeover', assigneeId: ALICE })],
   // execute: the command
   ['execute with a null command', (t) => t.execute(TICKET, null)],
   ['execute with a command of unknown type', (t) => t.execute(TICKET, { type: 'reopen' })],
@@ -35,11 +45,19 @@ const badCalls: [string, (tickets: TicketService) => Promise<unknown>][] = [
   ],
   // execute: the scope
   ['execute with a malformed scope workspace id', (t) => t.execute(TICKET, { type: 'markViewed', userId: ALICE }, { workspaceId: 'acme' })],
-  ['execute with an unknown scope key', (t) => t.execute(TICKET, { type: 'markViewed', userId: ALICE }, { tenant: WORKSPACE } as never)],
+  ['execute with an unknown scope key', (t) => t.execute(TICKET, { type: 'markViewed', userId: ALICE }, { tenant: WORKSPACE })],
   // load
   ['load with a ticket id that is not a UUID', (t) => t.load('../etc/passwd')],
-  ['load with an object for a ticket id', (t) => t.load({ id: TICKET } as never)],
-  ['load with a malformed scope', (t) => t.load(TICKET, { workspaceId: 7 } as never)],
+  ['load with an object for a ticket id', (t) => t.load({ id: TICKET })],
+  ['load with a malformed scope', (t) => t.load(TICKET, undefined, { workspaceId: 7 })],
+  ['load with the scope where the options go (the 0.1 order)', (t) => t.load(TICKET, { workspaceId: WORKSPACE })],
+  ['load with an unknown option', (t) => t.load(TICKET, { version: 1 })],
+  // execute: the options
+  [
+    'execute with a negative expectedVersion',
+    (t) => t.execute(TICKET, { type: 'markViewed', userId: ALICE }, undefined, { expectedVersion: -1 }),
+  ],
+  ['execute with an unknown option', (t) => t.execute(TICKET, { type: 'markViewed', userId: ALICE }, undefined, { force: true })],
   // events
   ['events with an unknown filter key', (t) => t.events({ ticketId: TICKET })],
   ['events with limit 5000', (t) => t.events({ limit: 5000 })],
@@ -73,7 +91,7 @@ describe('bad input', () => {
   it.each(badCalls)('rejects %s with VALIDATION and changes nothing', async (_, call) => {
     const tickets = await populated()
     const before = await everything(tickets)
-    const error = await rejectionOf(call(tickets))
+    const error = await rejectionOf(call(untypedTickets(tickets)))
     expect(error.code).toBe('VALIDATION')
     expect(error.issues.length).toBeGreaterThan(0)
     expect(await everything(tickets)).toEqual(before)
@@ -83,7 +101,7 @@ describe('bad input', () => {
     const tickets = await populated()
     const error = await rejectionOf(tickets.list({ workspaceId: WORKSPACE, pageSize: 0, tagIds: ['vip'] }))
     expect(error.issues.map((issue) => issue.path)).toEqual(expect.arrayContaining([['pageSize'], ['tagIds', 0]]))
-    expect((await rejectionOf(tickets.execute('nope', {}))).issues.map((issue) => issue.path)).toEqual([['ticketId']])
+    expect((await rejectionOf(untypedTickets(tickets).execute('nope', {}))).issues.map((issue) => issue.path)).toEqual([['ticketId']])
   })
 
   it('matches quotes and wildcards in a search literally instead of as a pattern', async () => {
@@ -102,8 +120,13 @@ describe('bad input', () => {
     ['a negative dedupe window', { store: memoryStore(), dedupeWindowMs: -1 }],
     ['a fractional maxRetries', { store: memoryStore(), maxRetries: 1.5 }],
     ['an unknown option', { store: memoryStore(), retries: 3 }],
+    ['a capability that is not a boolean', { store: { ...memoryStore(), capabilities: { supportsSnapshots: 'yes' } } }],
+    [
+      'a capability declared for a method the store lacks',
+      { store: { ...memoryStore(), hasEvent: undefined, capabilities: { supportsHasEvent: true } } },
+    ],
   ])('refuses to create a service with %s', (_, options) => {
-    expect(() => createTicketService(options as never)).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
+    expect(() => createTicketService(untyped(options))).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
   })
 
   it('refuses a clock that returns an invalid date', async () => {

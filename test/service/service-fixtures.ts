@@ -1,4 +1,4 @@
-import type { CommandInput } from '../../src/index.js'
+import type { Command, CreateCommand } from '../../src/index.js'
 import type { TicketService } from '../../src/service/index.js'
 import type { AppendBatch, StoredStream, TicketStore } from '../../src/store-contract/ticket-store.js'
 
@@ -17,12 +17,12 @@ export const uuid = (group: number, n: number): string =>
   `${group.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 
 /** A pending, unassigned ticket in `workspaceId`. */
-export function createCommand(workspaceId = WORKSPACE, summary = 'Customer cannot log in'): CommandInput {
+export function createCommand(workspaceId = WORKSPACE, summary = 'Customer cannot log in'): CreateCommand {
   return { type: 'create', workspaceId, chatId: CHAT, ticketingTeamId: null, assigneeId: null, status: 'pending', summary }
 }
 
 /** An `addComment` without a comment id: every run adds a new comment, so a re-run is visible. */
-export function commentCommand(body: string, commandId?: string): CommandInput {
+export function commentCommand(body: string, commandId?: string): Command {
   return { type: 'addComment', body, public: true, authorId: ALICE, ...(commandId === undefined ? {} : { meta: { commandId } }) }
 }
 

@@ -67,8 +67,8 @@ describe('workspace scoping', () => {
 
   it('loads another workspace’s ticket as null', async () => {
     const tickets = await twoWorkspaces()
-    expect(await tickets.load(OTHER_TICKET, mine)).toBeNull()
-    expect((await tickets.load(TICKET, mine))?.summary).toBe('ours')
+    expect(await tickets.load(OTHER_TICKET, undefined, mine)).toBeNull()
+    expect((await tickets.load(TICKET, undefined, mine))?.summary).toBe('ours')
     expect((await tickets.load(OTHER_TICKET))?.summary).toBe('theirs')
   })
 

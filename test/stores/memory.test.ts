@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type CommandInput, type HandleResult, handle, TICKET_SCHEMA_VERSION, type Ticket } from '../../src/index.js'
+import { type Command, type HandleResult, handle, TICKET_SCHEMA_VERSION, type Ticket } from '../../src/index.js'
 import type { AppendBatch, TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { createTestContext } from '../../src/testing/index.js'
@@ -20,7 +20,7 @@ const CHAT = '1c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 const ALICE = '3a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 const ticketId = (n: number) => `2d5c2f4e-3c1a-4d7e-9f10-${n.toString(16).padStart(12, '0')}`
 
-const create = (workspaceId = WORKSPACE, summary = 'Printer on fire'): CommandInput => ({
+const create = (workspaceId = WORKSPACE, summary = 'Printer on fire'): Command => ({
   type: 'create',
   workspaceId,
   chatId: CHAT,
@@ -35,7 +35,7 @@ function writer(ctx = createTestContext()) {
   const states = new Map<string, Ticket>()
   return {
     ctx,
-    batch(id: string, command: CommandInput, extra: Partial<AppendBatch> = {}): { batch: AppendBatch; result: HandleResult } {
+    batch(id: string, command: Command, extra: Partial<AppendBatch> = {}): { batch: AppendBatch; result: HandleResult } {
       const before = states.get(id) ?? null
       const input = command.type === 'create' ? { ...command, ticketId: id } : command
       const result = handle(before, input, ctx)
@@ -51,7 +51,7 @@ function writer(ctx = createTestContext()) {
       }
       return { batch, result }
     },
-    async run(store: TicketStore, id: string, command: CommandInput): Promise<HandleResult> {
+    async run(store: TicketStore, id: string, command: Command): Promise<HandleResult> {
       const { batch, result } = this.batch(id, command)
       await store.append(batch)
       return result

@@ -5,7 +5,7 @@
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CommandInput, isTicketError, replay, type TicketError } from '../../src/index.js'
+import { type Command, isTicketError, replay, type TicketError } from '../../src/index.js'
 import { createTicketService, type TicketService } from '../../src/service/index.js'
 import { postgresStore } from '../../src/stores/postgres/index.js'
 import { type CommitCuttingProxy, type CommitDelivery, startCommitCuttingProxy } from '../support/commit-cutting-proxy.js'
@@ -17,7 +17,7 @@ const CHAT = '1c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 const AUTHOR = '3a5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 const CUTS_PER_CASE = 3
 
-const create: CommandInput = {
+const create: Command = {
   type: 'create',
   workspaceId: WORKSPACE,
   chatId: CHAT,
@@ -25,7 +25,7 @@ const create: CommandInput = {
   assigneeId: null,
   status: 'pending',
 }
-const comment = (body: string, commandId: string | undefined): CommandInput => ({
+const comment = (body: string, commandId: string | undefined): Command => ({
   type: 'addComment',
   body,
   public: true,

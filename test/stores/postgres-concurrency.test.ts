@@ -4,7 +4,7 @@
  */
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CommandInput, replay, TICKET_SCHEMA_VERSION, type TicketEvent } from '../../src/index.js'
+import { type Command, replay, TICKET_SCHEMA_VERSION, type TicketEvent } from '../../src/index.js'
 import { createTicketService, type TicketService } from '../../src/service/index.js'
 import {
   type PostgresPool,
@@ -28,7 +28,7 @@ const WRITERS = 16
 const COMMANDS = 4000
 const HOT_TICKETS = 20
 
-const createCommand = (summary: string): CommandInput => ({
+const createCommand = (summary: string): Command => ({
   type: 'create',
   workspaceId: WORKSPACE,
   chatId: CHAT,
@@ -39,7 +39,7 @@ const createCommand = (summary: string): CommandInput => ({
 })
 
 /** A command valid on any pending or ongoing ticket, chosen by a seeded random number. */
-function commandFor(random: () => number, writer: number, n: number): CommandInput {
+function commandFor(random: () => number, writer: number, n: number): Command {
   const pick = (count: number) => Math.floor(random() * count)
   switch (pick(5)) {
     case 0:

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CommandInput, handle, isTicketError, replay, TICKET_SCHEMA_VERSION, type Ticket } from '../../src/index.js'
+import { type CreateCommand, handle, isTicketError, replay, TICKET_SCHEMA_VERSION, type Ticket } from '../../src/index.js'
 import { createTicketService } from '../../src/service/index.js'
 import type { AppendBatch } from '../../src/store-contract/ticket-store.js'
 import { postgresStore } from '../../src/stores/postgres/index.js'
@@ -17,7 +17,7 @@ const uuid = (group: number, n: number): string =>
 const ticketId = (n: number) => uuid(0x7, n)
 const tagId = (n: number) => uuid(0x9, n)
 
-const create = (summary: string, workspaceId = WORKSPACE, extra: Partial<Record<string, unknown>> = {}): CommandInput =>
+const create = (summary: string, workspaceId = WORKSPACE, extra: Partial<Record<string, unknown>> = {}): CreateCommand =>
   ({
     type: 'create',
     workspaceId,
@@ -27,7 +27,7 @@ const create = (summary: string, workspaceId = WORKSPACE, extra: Partial<Record<
     status: 'pending',
     summary,
     ...extra,
-  }) as CommandInput
+  }) as CreateCommand
 
 const database = createPostgresTestDatabase()
 afterAll(() => database.dispose())
@@ -265,6 +265,6 @@ describe.skipIf(PG_URL === undefined)(`postgres store connections (server) — $
     await tickets.execute(ticketId(200), create('own pool'))
     expect((await tickets.list({ workspaceId: WORKSPACE })).result).toHaveLength(1)
     await tickets.close()
-    await expect(store.readEvents({ limit: 1 })).rejects.toThrow(/closed/)
+    await expect(store.readEvents({ limit: 1 })).rejects.toMatchObject({ code: 'CLOSED', details: { store: 'postgres' } })
   })
 })

@@ -11,7 +11,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AppendBatch,
-  type CommandInput,
+  type Command,
   isTicketError,
   type ListTicketsQuery,
   type ReadEventsQuery,
@@ -88,7 +88,7 @@ interface Figures {
   seconds: number
 }
 
-const create: CommandInput = {
+const create: Command = {
   type: 'create',
   workspaceId: WORKSPACE,
   chatId: CHAT,
@@ -210,7 +210,7 @@ describe.skipIf(PG_URL === undefined)(
           const withCommandId = index % 2 === 1
           for (let n = 0; !stop; n++) {
             const body = `loop ${index} command ${n}`
-            const command: CommandInput = {
+            const command: Command = {
               type: 'addComment',
               body,
               public: true,

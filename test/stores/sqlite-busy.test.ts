@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type CommandInput, replay, type TicketEvent } from '../../src/index.js'
+import { type Command, replay, type TicketEvent } from '../../src/index.js'
 import { createTicketService } from '../../src/service/index.js'
 import { sqliteStore } from '../../src/stores/sqlite/index.js'
 import { type BusyWriterLine, type DescribedError, runBusyWriter } from '../fixtures/sqlite-busy-loop.js'
@@ -26,7 +26,7 @@ const LOCKED_OUT_AT_LEAST = 3
 const directory = mkdtempSync(join(tmpdir(), 'ticket-events-sqlite-busy-'))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
-const create: CommandInput = {
+const create: Command = {
   type: 'create',
   workspaceId: WORKSPACE,
   chatId: CHAT,

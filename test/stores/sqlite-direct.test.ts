@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { handle, isTicketError, replay, TICKET_SCHEMA_VERSION, type Ticket, type TicketEvent } from '../../src/index.js'
+import {
+  type Command,
+  type CreateCommand,
+  handle,
+  isTicketError,
+  replay,
+  TICKET_SCHEMA_VERSION,
+  type Ticket,
+  type TicketEvent,
+} from '../../src/index.js'
 import type { AppendBatch, ListTicketsQuery, TicketStore } from '../../src/store-contract/ticket-store.js'
 import { SQLITE_SCHEMA_VERSION, sqliteStore } from '../../src/stores/sqlite/index.js'
 import { openSqliteFile } from '../../src/stores/sqlite/sqlite-open.js'
@@ -47,7 +56,7 @@ const ctx = {
 }
 
 /** Runs a command against the store's current state and appends its batch. */
-async function run(store: TicketStore, id: string, command: unknown, extra: Partial<AppendBatch> = {}): Promise<AppendBatch> {
+async function run(store: TicketStore, id: string, command: Command, extra: Partial<AppendBatch> = {}): Promise<AppendBatch> {
   const stream = await store.loadStream(id, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
   const state = stream === null ? null : replay(stream.events, stream.snapshot)
   const result = handle(state, command, ctx)
@@ -64,7 +73,7 @@ async function run(store: TicketStore, id: string, command: unknown, extra: Part
   return batch
 }
 
-const create = (id: string, fields: Record<string, unknown> = {}) => ({
+const create = (id: string, fields: Partial<CreateCommand> = {}): CreateCommand => ({
   type: 'create',
   ticketId: id,
   workspaceId: WS_A,
@@ -181,11 +190,28 @@ describe('sqliteStore on a file', () => {
     }
   })
 
-  it('refuses calls once closed, and closes only once', async () => {
+  it('refuses calls once closed with CLOSED, and closes only once', async () => {
     const store = await openStore()
     await store.close()
     await store.close()
-    await expect(store.listTickets(listQuery())).rejects.toThrow(/closed/)
+    await expect(store.listTickets(listQuery())).rejects.toMatchObject({
+      code: 'CLOSED',
+      retryable: false,
+      details: { store: 'sqlite' },
+      message: expect.stringMatching(/closed/),
+    })
+  })
+
+  it('says which package to install, with MISSING_DRIVER, when better-sqlite3 cannot be loaded', async () => {
+    const missing = Object.assign(new Error("Cannot find package 'better-sqlite3'"), { code: 'ERR_MODULE_NOT_FOUND' })
+    const opening = openSqliteFile(freshFile(), { busyTimeoutMs: 0, synchronous: 'NORMAL' }, () => Promise.reject(missing))
+    await expect(opening).rejects.toMatchObject({
+      code: 'MISSING_DRIVER',
+      retryable: false,
+      details: { driver: 'better-sqlite3' },
+      message: expect.stringContaining('npm install better-sqlite3'),
+      cause: missing,
+    })
   })
 })
 

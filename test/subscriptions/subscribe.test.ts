@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { TicketEvent } from '../../src/core/model/event.js'
 import { createTicketService } from '../../src/service/create-ticket-service.js'
-import type { TicketService } from '../../src/service/ticket-service.js'
+import type { EventsQuery, TicketService } from '../../src/service/ticket-service.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { memoryCheckpoint, subscribe } from '../../src/subscriptions/index.js'
 import { retryDelay, toRetryPolicy } from '../../src/subscriptions/retry-policy.js'
@@ -301,7 +301,7 @@ describe('subscribe', () => {
       const seen: string[] = []
       const queried: unknown[] = []
       const spying = {
-        events: (query?: unknown) => {
+        events: (query?: EventsQuery) => {
           queried.push(query)
           return service.events(query)
         },
@@ -359,7 +359,7 @@ describe('subscribe', () => {
     const controller = new AbortController()
     const running = subscribe({
       service: {
-        events: (query?: unknown) => {
+        events: (query?: EventsQuery) => {
           reads.push(query)
           return service.events(query)
         },
@@ -380,7 +380,7 @@ describe('subscribe', () => {
     let reads = 0
     const running = subscribe({
       service: {
-        events: (query?: unknown) => {
+        events: (query?: EventsQuery) => {
           reads++
           return service.events(query)
         },

@@ -1,5 +1,6 @@
-import { type Command, type HandleResult, handle, isTicketError, type Ticket, TicketError } from '../../src/index.js'
+import { type Command, type HandleContext, type HandleResult, handle, isTicketError, type Ticket, TicketError } from '../../src/index.js'
 import { createTestContext } from '../../src/testing/index.js'
+import { untyped } from './untyped.js'
 
 export const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 export const CHAT = '1c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
@@ -26,7 +27,7 @@ export const createPending = {
 } as const satisfies Command
 
 /** Runs commands from nothing with a deterministic clock; returns the last result and the state. */
-export function given(...commands: unknown[]): { state: Ticket; last: HandleResult; ctx: ReturnType<typeof createTestContext> } {
+export function given(...commands: Command[]): { state: Ticket; last: HandleResult; ctx: ReturnType<typeof createTestContext> } {
   const ctx = createTestContext({ start: '2024-05-01T09:00:00.000Z' })
   let state: Ticket | null = null
   let last: HandleResult | undefined
@@ -61,4 +62,12 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<TicketErro
     throw new Error(`expected a TicketError, got ${String(error)}`)
   }
   throw new Error('expected a TicketError, but the promise resolved')
+}
+
+/**
+ * `handle` given input as a JavaScript caller or the wire may send it: the public types
+ * would refuse it at compile time, so what the test checks is the runtime validation.
+ */
+export function handleUntyped(state: Ticket | null, input: unknown, ctx?: HandleContext): HandleResult {
+  return handle(state, untyped(input), ctx)
 }

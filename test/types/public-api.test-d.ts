@@ -4,13 +4,18 @@ import {
   type Command,
   type CommandOf,
   createTicketService,
+  type EventsQuery,
+  type ExecuteOptions,
   evolve,
   type HandleContext,
   type HandleResult,
   handle,
   isTicketError,
+  type ListQuery,
+  type LoadOptions,
   type ReplayOptions,
   replay,
+  type StoreCapabilities,
   type Ticket,
   type TicketError,
   type TicketErrorCode,
@@ -19,12 +24,13 @@ import {
   type TicketServiceOptions,
   type TicketStore,
   type UnavailableRetryOptions,
+  type WorkspaceScope,
 } from '../../src/index.js'
 
 describe('the public API types', () => {
   it('types handle, evolve and replay as in the spec', () => {
     expectTypeOf(handle).parameter(0).toEqualTypeOf<Ticket | null>()
-    expectTypeOf(handle).parameter(1).toEqualTypeOf<unknown>()
+    expectTypeOf(handle).parameter(1).toEqualTypeOf<Command>()
     expectTypeOf(handle).parameter(2).toEqualTypeOf<HandleContext | undefined>()
     expectTypeOf<HandleContext>().toEqualTypeOf<{
       readonly now?: () => Date
@@ -49,7 +55,7 @@ describe('the public API types', () => {
     if (event.type === 'ticket:tag:updated') expectTypeOf(event.payload.added).toEqualTypeOf<readonly string[]>()
   })
 
-  it('infers command types from the zod schemas', () => {
+  it('names each command and narrows the Command union by type', () => {
     expectTypeOf<CommandOf<'takeover'>>().toHaveProperty('assigneeId').toEqualTypeOf<string>()
     expectTypeOf<CommandOf<'assign'>['assigneeId']>().toEqualTypeOf<string | null>()
     expectTypeOf<Command['type']>().toExtend<string>()
@@ -59,6 +65,7 @@ describe('the public API types', () => {
   it('narrows unknown errors with isTicketError', () => {
     const error: unknown = new Error()
     if (isTicketError(error)) expectTypeOf(error.code).toEqualTypeOf<TicketErrorCode>()
+    expectTypeOf<'MISSING_DRIVER' | 'CLOSED'>().toExtend<TicketErrorCode>()
     expectTypeOf<'UNAVAILABLE'>().toExtend<TicketErrorCode>()
     expectTypeOf<TicketError['retryable']>().toEqualTypeOf<boolean>()
     expectTypeOf<TicketError['issues'][number]['path']>().toEqualTypeOf<readonly (string | number)[]>()
@@ -74,9 +81,20 @@ describe('the public API types', () => {
     expectTypeOf(createTicketService).returns.toEqualTypeOf<TicketService>()
     expectTypeOf<TicketService['execute']>().returns.resolves.toEqualTypeOf<HandleResult>()
     expectTypeOf<TicketService['load']>().returns.resolves.toEqualTypeOf<Ticket | null>()
+    expectTypeOf<TicketService['execute']>().parameters.toEqualTypeOf<[string, Command, WorkspaceScope?, ExecuteOptions?]>()
+    expectTypeOf<TicketService['load']>().parameters.toEqualTypeOf<[string, LoadOptions?, WorkspaceScope?]>()
+    expectTypeOf<TicketService['events']>().parameters.toEqualTypeOf<[EventsQuery?]>()
+    expectTypeOf<TicketService['list']>().parameters.toEqualTypeOf<[ListQuery]>()
     expectTypeOf<NonNullable<TicketServiceOptions['unavailableRetry']>>().toEqualTypeOf<UnavailableRetryOptions>()
     expectTypeOf<NonNullable<TicketStore['hasEvent']>>().toEqualTypeOf<(eventId: string) => Promise<boolean>>()
     // A store written before hasEvent existed still is a TicketStore.
     expectTypeOf<Omit<TicketStore, 'hasEvent' | 'currentVersion'>>().toExtend<TicketStore>()
+    // Capability flags are optional, so adding one never breaks a store that declares its capabilities.
+    expectTypeOf<{ supportsSnapshots: true }>().toExtend<StoreCapabilities>()
+    expectTypeOf<StoreCapabilities>().toEqualTypeOf<{
+      readonly supportsSnapshots?: boolean
+      readonly supportsCurrentVersion?: boolean
+      readonly supportsHasEvent?: boolean
+    }>()
   })
 })

@@ -1,5 +1,5 @@
-import type { Command } from '../commands/schemas.js'
 import type { Audit, AuditEvent } from '../model/audit.js'
+import type { Command } from '../model/command.js'
 import type { FieldChange, TicketEvent, Via } from '../model/event.js'
 import type { JsonValue } from '../model/json.js'
 import type { SlaMetric, SlaState, Ticket } from '../model/ticket.js'

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import type { CommandType } from '../model/command.js'
 import { findJsonProblem, type JsonValue } from '../model/json.js'
 import { CIRCUMSTANCES, PRIORITIES, SENTIMENTS, SLA_METRICS, TICKET_STATUSES, TICKET_TYPES } from '../model/ticket.js'
 import { isoDateTimeSchema } from './date-time-schema.js'
@@ -48,9 +49,11 @@ export const jsonValueSchema = z.custom<JsonValue>((value: unknown) => findJsonP
  * Rejects own `__proto__` / `constructor` / `prototype` keys before a record schema sees
  * them (zod's records silently drop `__proto__`, and we want a loud error instead).
  */
-function guardedRecord<V extends z.ZodMiniType>(keySchema: z.ZodMiniType<string, string>, valueSchema: V) {
-  const guard = z.unknown().check(
-    z.superRefine((value, ctx) => {
+function guardedRecord<K extends z.ZodMiniType<string, string>, V extends z.ZodMiniType>(keySchema: K, valueSchema: V) {
+  // Typed as the record it lets through (not `unknown`), so the schema's inferred input is
+  // the record and the hand-written command interfaces can be checked against it.
+  const guard = z.custom<z.input<z.ZodMiniRecord<K, V>>>().check(
+    z.superRefine((value: unknown, ctx) => {
       if (typeof value !== 'object' || value === null) return
       for (const key of ['__proto__', 'constructor', 'prototype']) {
         if (Object.hasOwn(value, key)) ctx.addIssue({ code: 'custom', message: `Key "${key}" is not allowed`, path: [key], input: value })
@@ -213,16 +216,6 @@ export const commandSchema = z.discriminatedUnion('type', [
   recordSlaWarningCommandSchema,
   markViewedCommandSchema,
 ])
-
-export type CommandMeta = z.infer<typeof commandMetaSchema>
-export type Command = z.infer<typeof commandSchema>
-/** The command input before defaults, as a caller writes it. */
-export type CommandInput = z.input<typeof commandSchema>
-export type CommandType = Command['type']
-/** The command of one `type`. */
-export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>
-export type CreateCommand = CommandOf<'create'>
-export type UpdateCommand = CommandOf<'update'>
 
 /** Every command type, for generators and docs. */
 export const COMMAND_TYPES: readonly CommandType[] = commandSchema.def.options.map(

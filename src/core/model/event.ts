@@ -7,14 +7,19 @@ export interface Actor {
   readonly id: string
 }
 
-/** How a change reached the system, in the audit seed's `via` shape. */
+/**
+ * How a change reached the system, in the `via` shape of Zendesk-style ticket audits.
+ * Optional fields accept `undefined` because commands carry this shape as sent.
+ */
 export interface Via {
   readonly channel: string
-  readonly source?: {
-    readonly from?: { readonly [key: string]: JsonValue }
-    readonly to?: { readonly [key: string]: JsonValue }
-    readonly rel?: string | null
-  }
+  readonly source?:
+    | {
+        readonly from?: { readonly [key: string]: JsonValue } | undefined
+        readonly to?: { readonly [key: string]: JsonValue } | undefined
+        readonly rel?: string | null | undefined
+      }
+    | undefined
 }
 
 /** Tracing data carried by every stored event. Absent values are left out. */

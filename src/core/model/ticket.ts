@@ -7,8 +7,9 @@ import type { JsonValue } from './json.js'
 export const TICKET_SCHEMA_VERSION = 1
 
 /** Workflow states: `pending` → `ongoing` → `completed` (and back, see {@link STATUS_TRANSITIONS}). */
-export const TICKET_STATUSES = ['pending', 'ongoing', 'completed'] as const
-export type TicketStatus = (typeof TICKET_STATUSES)[number]
+export type TicketStatus = 'pending' | 'ongoing' | 'completed'
+/** Every {@link TicketStatus}, in workflow order. */
+export const TICKET_STATUSES = ['pending', 'ongoing', 'completed'] as const satisfies readonly TicketStatus[]
 
 /**
  * Status moves an `update` may make. `takeover` only starts from `pending`;
@@ -21,19 +22,31 @@ export const STATUS_TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketSt
 }
 
 /** How the ticket came to be: a human took the chat over, or the agent handed it over. */
-export const CIRCUMSTANCES = ['takeover', 'handover'] as const
-export type Circumstance = (typeof CIRCUMSTANCES)[number]
+export type Circumstance = 'takeover' | 'handover'
+/** Every {@link Circumstance}. */
+export const CIRCUMSTANCES = ['takeover', 'handover'] as const satisfies readonly Circumstance[]
 
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
-export type Priority = (typeof PRIORITIES)[number]
+export type Priority = 'low' | 'normal' | 'high' | 'urgent'
+/** Every {@link Priority}, lowest first. */
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly Priority[]
 
-export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const
-export type TicketType = (typeof TICKET_TYPES)[number]
+export type TicketType = 'question' | 'incident' | 'problem' | 'task'
+/** Every {@link TicketType}. */
+export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const satisfies readonly TicketType[]
 
-export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const
-export type Sentiment = (typeof SENTIMENTS)[number]
+export type Sentiment = 'negative' | 'neutral' | 'positive'
+/** Every {@link Sentiment}. */
+export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const satisfies readonly Sentiment[]
 
-/** SLA metrics, named as in the audit seed. */
+/** SLA metrics, named as in Zendesk-style ticket audits. */
+export type SlaMetric =
+  | 'first_reply_time'
+  | 'next_reply_time'
+  | 'requester_wait_time'
+  | 'agent_work_time'
+  | 'periodic_update_time'
+  | 'resolution_time'
+/** Every {@link SlaMetric}. */
 export const SLA_METRICS = [
   'first_reply_time',
   'next_reply_time',
@@ -41,8 +54,7 @@ export const SLA_METRICS = [
   'agent_work_time',
   'periodic_update_time',
   'resolution_time',
-] as const
-export type SlaMetric = (typeof SLA_METRICS)[number]
+] as const satisfies readonly SlaMetric[]
 
 /** An SLA target: minutes, counted in business hours or on the calendar. */
 export interface SlaTarget {
@@ -126,9 +138,3 @@ export interface Ticket {
   readonly lastViewedAt: string | null
   readonly version: number
 }
-
-/** Fields an `update` command may change directly. */
-export const UPDATABLE_FIELDS = ['priority', 'type', 'sentiment', 'summary', 'status'] as const
-
-/** Scalar ticket fields a `ticket:updated` change may name. */
-export type ScalarField = 'status' | 'assigneeId' | 'ticketingTeamId' | 'summary' | 'priority' | 'type' | 'sentiment' | 'escalated'

@@ -1,6 +1,6 @@
 import equal from 'fast-deep-equal'
-import type { Command, CommandOf } from '../commands/schemas.js'
 import { TicketError } from '../errors/ticket-error.js'
+import type { Command, CommandOf, CommandType } from '../model/command.js'
 import type { FactPayloads, FactType, FieldChange } from '../model/event.js'
 import { cloneJson, type JsonValue } from '../model/json.js'
 import { STATUS_TRANSITIONS, type Ticket, type TicketComment, type TicketStatus } from '../model/ticket.js'
@@ -266,7 +266,7 @@ function commentOf(state: Ticket, commentId: string): TicketComment {
   return comment
 }
 
-function transitionError(state: Ticket, to: TicketStatus, command: string, allowedFrom: readonly TicketStatus[]): TicketError {
+function transitionError(state: Ticket, to: TicketStatus, command: CommandType, allowedFrom: readonly TicketStatus[]): TicketError {
   return new TicketError(
     'INVALID_TRANSITION',
     `Cannot ${command} ticket ${state.id}: it is ${state.status}, and a move to ${to} is only allowed from ${allowedFrom.join(' or ')}.`,

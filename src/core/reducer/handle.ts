@@ -1,11 +1,11 @@
 import { buildAudit } from '../audit/build-audit.js'
-import { parseCommand } from '../commands/parse-command.js'
-import type { Command } from '../commands/schemas.js'
+import { trustedOrParsedCommand } from '../commands/parse-command.js'
 import { deriveChangeEvents } from '../derive/derive-change-events.js'
 import { TicketError } from '../errors/ticket-error.js'
 import { defaultNewId, defaultNow } from '../ids/ids.js'
 import { uuidFromUlid } from '../ids/uuid-from-ulid.js'
 import type { Audit } from '../model/audit.js'
+import type { Command } from '../model/command.js'
 import type { EventMeta, TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
 import { decide, type FactDraft } from './decide.js'
@@ -44,7 +44,8 @@ export interface HandleResult {
  * assignee, an update to equal values) is accepted and returns no events.
  *
  * @param state - the ticket, or `null` when it does not exist yet
- * @param command - a command (any value: it is validated first)
+ * @param command - the command; validated first (JavaScript callers and data from the wire
+ * may send anything), unless it is the result of `parseCommand`, which is trusted
  * @param ctx - the clock, the id source, and whether to freeze the result
  * @throws {TicketError} `VALIDATION`, `NOT_FOUND`, `ALREADY_EXISTS`, `DELETED`,
  * `ARCHIVED` or `INVALID_TRANSITION`; nothing else for bad input
@@ -59,8 +60,8 @@ export interface HandleResult {
  * // → ['ticket:updated', 'ticket:status:changed', 'ticket:assigned']
  * ```
  */
-export function handle(state: Ticket | null, command: unknown, ctx: HandleContext = {}): HandleResult {
-  const parsed = parseCommand(command)
+export function handle(state: Ticket | null, command: Command, ctx: HandleContext = {}): HandleResult {
+  const parsed = trustedOrParsedCommand(command)
   const newId = ctx.newId ?? defaultNewId
   const now = ctx.now ?? defaultNow
   let occurredAt: string | undefined

@@ -1,4 +1,5 @@
-import { eventsQuerySchema } from '../request-schemas.js'
+import { appliedEventsQuery } from '../../service/query-schemas.js'
+import { eventsWireQuerySchema } from '../request-schemas.js'
 import { jsonResponse, type RouteContext } from '../route-context.js'
 import type { Route } from '../router.js'
 import { searchParamsToObject } from '../search-params.js'
@@ -8,16 +9,21 @@ import { toWireEvent, type WireEventsPage, type WireEventsQuery } from '../wire/
 /**
  * `GET /v2/system/events` (the events API): a page of the caller's workspace's events in the
  * global order. Page on by passing the last `id` as `after_id`.
+ *
+ * The query is parsed once, in its wire form (with the service's own rules for each
+ * filter), renamed to the service's applied query once, and handed over marked as parsed;
+ * the answer's `query` is the wire form of what the service applied.
  */
 async function listSystemEvents(context: RouteContext): Promise<Response> {
-  const query = validateInput(eventsQuerySchema, searchParamsToObject(context.url.searchParams, new Set()), 'query')
-  const page = await context.service.events({
+  const wire = validateInput(eventsWireQuerySchema, searchParamsToObject(context.url.searchParams, new Set()), 'query')
+  const query = appliedEventsQuery({
     workspaceId: context.workspaceId,
-    ...(query.after_id === undefined ? {} : { afterId: query.after_id }),
-    ...(query.occurred_after === undefined ? {} : { occurredAfter: query.occurred_after }),
-    ...(query.type === undefined ? {} : { type: query.type }),
-    ...(query.limit === undefined ? {} : { limit: query.limit }),
+    afterId: wire.after_id,
+    occurredAfter: wire.occurred_after,
+    type: wire.type,
+    limit: wire.limit,
   })
+  const page = await context.service.events(query)
   const applied: WireEventsQuery = {
     limit: page.query.limit,
     ...(page.query.afterId === undefined ? {} : { after_id: page.query.afterId }),

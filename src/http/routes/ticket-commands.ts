@@ -1,54 +1,72 @@
-import type * as z from 'zod/mini'
+import { markParsed } from '../../core/commands/parsed-values.js'
+import {
+  assignCommandSchema,
+  completeCommandSchema,
+  createCommandSchema,
+  tagCommandSchema,
+  takeoverCommandSchema,
+} from '../../core/commands/schemas.js'
 import { defaultNewId } from '../../core/ids/ids.js'
 import { uuidFromUlid } from '../../core/ids/uuid-from-ulid.js'
+import type { AssignCommand, CompleteCommand, TakeoverCommand, UntagCommand } from '../../core/model/command.js'
 import type { Actor } from '../../core/model/event.js'
-import { assignBodySchema, completeBodySchema, createTicketBodySchema, tagBodySchema, takeoverBodySchema } from '../request-schemas.js'
 import { commandMeta, jsonResponse, pathId, type RouteContext } from '../route-context.js'
 import type { Route } from '../router.js'
 import { ticketIdForKey } from '../ticket-id-for-key.js'
-import { validateInput } from '../validate-input.js'
+import { commandFromBody } from '../validate-input.js'
 import { toTicketRecord } from '../wire/ticket-record.js'
 
 const user = (id: string): Actor => ({ type: 'user', id })
 
 /** `POST /api/v1/tickets`: creates a ticket in the caller's workspace. */
 async function createTicket(context: RouteContext): Promise<Response> {
-  const body = validateInput(createTicketBodySchema, context.body, 'request body')
+  const parsed = commandFromBody(createCommandSchema, context.body, {
+    type: 'create',
+    workspaceId: context.workspaceId,
+    meta: commandMeta(context),
+  })
   const ticketId =
-    body.ticketId ??
+    parsed.ticketId ??
     (context.idempotencyKey === undefined
       ? uuidFromUlid(defaultNewId())
       : await ticketIdForKey(context.workspaceId, context.idempotencyKey))
-  const command = { ...body, type: 'create', ticketId, workspaceId: context.workspaceId, meta: commandMeta(context) }
+  // A parsed command and an id this route made (a UUID): still trusted as parsed.
+  const command = parsed.ticketId === undefined ? markParsed({ ...parsed, ticketId }) : parsed
   const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
   return jsonResponse(toTicketRecord(state), { headers: { location: `${context.url.pathname.replace(/\/$/, '')}/${state.id}/details` } })
 }
 
+type RecordRouteCommand = TakeoverCommand | AssignCommand | CompleteCommand
+
 /**
- * A `PATCH /api/v1/tickets/{id}/…` route: validates the body, runs the command of that
- * `type` in the caller's workspace, and answers the ticket API record. `actor`
- * names the user the body speaks for, when the authentication named nobody.
+ * A `PATCH /api/v1/tickets/{id}/…` route: builds the command of that `type` from the
+ * body, runs it in the caller's workspace, and answers the ticket API record. `actor`
+ * names the user the command speaks for, when the authentication named nobody.
  */
-function ticketRecordRoute<S extends z.core.$ZodType<Record<string, unknown>>>(
-  type: string,
-  bodySchema: S,
-  actor?: (body: z.output<S>) => Actor,
+function ticketRecordRoute<C extends RecordRouteCommand>(
+  type: C['type'],
+  schema: Parameters<typeof commandFromBody<C>>[0],
+  actor?: (command: C) => Actor,
 ): (context: RouteContext) => Promise<Response> {
   return async (context) => {
     const ticketId = pathId(context, 'id')
-    const body = validateInput(bodySchema, context.body, 'request body')
-    const command = { ...body, type, meta: commandMeta(context, actor?.(body)) }
+    const parsed = commandFromBody(schema, context.body, { type, meta: commandMeta(context) })
+    // The fallback actor comes from a parsed field, so the command stays trusted as parsed.
+    const command =
+      context.actor === undefined && actor !== undefined
+        ? markParsed({ ...parsed, meta: { ...parsed.meta, actor: actor(parsed) } })
+        : parsed
     const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
     return jsonResponse(toTicketRecord(state))
   }
 }
 
 /** `PATCH /api/v1/tickets/{id}/takeover`: the assignee takes the pending ticket over. */
-const takeoverTicket = ticketRecordRoute('takeover', takeoverBodySchema, (body) => user(body.assigneeId))
+const takeoverTicket = ticketRecordRoute<TakeoverCommand>('takeover', takeoverCommandSchema, (command) => user(command.assigneeId))
 /** `PATCH /api/v1/tickets/{id}/assignee`: changes (or, with `null`, clears) the assignee. */
-const assignTicket = ticketRecordRoute('assign', assignBodySchema)
+const assignTicket = ticketRecordRoute<AssignCommand>('assign', assignCommandSchema)
 /** `PATCH /api/v1/tickets/{id}/complete`: the user completes the ticket. */
-const completeTicket = ticketRecordRoute('complete', completeBodySchema, (body) => user(body.userId))
+const completeTicket = ticketRecordRoute<CompleteCommand>('complete', completeCommandSchema, (command) => user(command.userId))
 
 /**
  * `POST /api/v1/tickets/{ticketId}/tags`: attaches a tag. Attaching a tag that is
@@ -57,18 +75,18 @@ const completeTicket = ticketRecordRoute('complete', completeBodySchema, (body) 
  */
 async function tagTicket(context: RouteContext): Promise<Response> {
   const ticketId = pathId(context, 'ticketId')
-  const body = validateInput(tagBodySchema, context.body, 'request body')
-  const command = { type: 'tag', ...body, meta: commandMeta(context) }
+  const command = commandFromBody(tagCommandSchema, context.body, { type: 'tag', meta: commandMeta(context) })
   const { state, events } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
   const at = events[0]?.occurredAt ?? state.updatedAt
-  return jsonResponse({ createdAt: at, updatedAt: at, tagId: body.tagId, ticketId: state.id })
+  return jsonResponse({ createdAt: at, updatedAt: at, tagId: command.tagId, ticketId: state.id })
 }
 
 /** `DELETE /api/v1/tickets/{ticketId}/tags/{tagId}`: removes a tag (a missing tag is not an error). */
 async function untagTicket(context: RouteContext): Promise<Response> {
   const ticketId = pathId(context, 'ticketId')
   const tagId = pathId(context, 'tagId')
-  const command = { type: 'untag', tagId, meta: commandMeta(context) }
+  // No body: the tag comes from the path, so the service validates the command.
+  const command: UntagCommand = { type: 'untag', tagId, meta: commandMeta(context) }
   const { events } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
   const message =
     events.length > 0 ? `Tag ${tagId} was removed from ticket ${ticketId}.` : `Tag ${tagId} was not on ticket ${ticketId}; nothing changed.`

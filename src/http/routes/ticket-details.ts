@@ -1,5 +1,6 @@
 import { TicketError } from '../../core/errors/ticket-error.js'
 import type { Ticket } from '../../core/model/ticket.js'
+import { appliedListQuery } from '../../service/query-schemas.js'
 import { LIST_QUERY_ARRAY_KEYS, listTicketsQuerySchema } from '../request-schemas.js'
 import { jsonResponse, pathId, type RouteContext } from '../route-context.js'
 import type { Route } from '../router.js'
@@ -20,7 +21,7 @@ async function detailsOf(context: RouteContext, ticket: Ticket): Promise<TicketD
  */
 async function getTicketDetails(context: RouteContext): Promise<Response> {
   const ticketId = pathId(context, 'id')
-  const ticket = await context.service.load(ticketId, { workspaceId: context.workspaceId })
+  const ticket = await context.service.load(ticketId, undefined, { workspaceId: context.workspaceId })
   if (ticket === null) throw new TicketError('NOT_FOUND', `Ticket ${ticketId} does not exist.`, { details: { ticketId } })
   if (ticket.deleted) throw new TicketError('DELETED', `Ticket ${ticketId} is deleted.`, { details: { ticketId } })
   return jsonResponse(await detailsOf(context, ticket))
@@ -34,8 +35,9 @@ async function getTicketDetails(context: RouteContext): Promise<Response> {
  */
 async function listTicketDetails(context: RouteContext): Promise<Response> {
   const query = validateInput(listTicketsQuerySchema, searchParamsToObject(context.url.searchParams, LIST_QUERY_ARRAY_KEYS), 'query')
-  const { responderIds = [], responderVersionIds = [], ...ticketFilters } = query
-  const page = await context.service.list({ ...ticketFilters, workspaceId: context.workspaceId })
+  const { responderIds = [], responderVersionIds = [], ...filters } = query
+  // Parsed once above, with the service's rules for each filter: handed over as the applied query.
+  const page = await context.service.list(appliedListQuery({ ...filters, workspaceId: context.workspaceId }))
   let details = await Promise.all(page.result.map((ticket) => detailsOf(context, ticket)))
   if (responderIds.length > 0) details = details.filter((row) => row.responderId !== null && responderIds.includes(row.responderId))
   if (responderVersionIds.length > 0) {

@@ -109,7 +109,7 @@ export function memoryStore(options?: MemoryStoreOptions): TicketStore {
           {
             details: {
               ticketId: batch.ticketId,
-              commandId: batch.command?.commandId,
+              ...(batch.command === undefined ? {} : { commandId: batch.command.commandId }),
               expectedVersion: batch.expectedVersion,
               actualVersion,
             },

@@ -1,5 +1,5 @@
 import { parseWith } from '../../core/commands/parse-command.js'
-import { isTicketError, TicketError } from '../../core/errors/ticket-error.js'
+import { isTicketError, storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
@@ -88,7 +88,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const unsettled = new Map<string, string>()
 
   const run = (text: string, params?: unknown[]): Promise<readonly unknown[]> => {
-    if (closed) return Promise.reject(new Error(`The postgres store (schema "${schemaName}") is closed.`))
+    if (closed) return Promise.reject(storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`))
     return executor.query(text, params)
   }
 
@@ -98,7 +98,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
     schema: schemaName,
 
     async migrate() {
-      if (closed) throw new Error(`The postgres store (schema "${schemaName}") is closed.`)
+      if (closed) throw storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`)
       const schema = quoteIdentifier(schemaName)
       await executor.transaction(async (session) => {
         // Two processes migrating at once queue here instead of racing on CREATE.
@@ -139,7 +139,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
     },
 
     async append(batch) {
-      if (closed) throw new Error(`The postgres store (schema "${schemaName}") is closed.`)
+      if (closed) throw storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`)
       let transactionId: string | undefined
       try {
         await executor.transaction(async (session) => {
@@ -238,10 +238,11 @@ async function openPool(connectionString: string, max: number): Promise<Postgres
   try {
     loaded = await import(PG_MODULE)
   } catch (cause) {
-    throw new Error(
+    throw new TicketError(
+      'MISSING_DRIVER',
       'postgresStore({ connectionString }) needs the "pg" package, an optional peer dependency of ticket-events. ' +
         'Install it (npm install pg), or pass { pool }, { client } or { pglite } instead.',
-      { cause },
+      { cause, details: { driver: 'pg' } },
     )
   }
   const Pool = loaded.Pool ?? loaded.default?.Pool

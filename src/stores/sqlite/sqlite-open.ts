@@ -1,3 +1,4 @@
+import { TicketError } from '../../core/errors/ticket-error.js'
 import { isBun, openBunSqlite } from './bun-sqlite.js'
 import type { SqliteDatabase, SqliteSynchronous } from './sqlite-store-config.js'
 
@@ -62,12 +63,13 @@ async function openBetterSqlite(
   try {
     module = (await importer()) as BetterSqliteModule
   } catch (error) {
-    throw new Error(
+    throw new TicketError(
+      'MISSING_DRIVER',
       'sqliteStore({ filename }) needs the optional peer dependency better-sqlite3, which could not be loaded. ' +
         'Install it with `npm install better-sqlite3` (it downloads a prebuilt binary for common platforms ' +
         'and compiles from source elsewhere, which needs Python and a C++ toolchain), ' +
         'or pass a connection you opened yourself with sqliteStore({ database }).',
-      { cause: error },
+      { cause: error, details: { driver: 'better-sqlite3' } },
     )
   }
   return new module.default(filename, { timeout: settings.busyTimeoutMs })

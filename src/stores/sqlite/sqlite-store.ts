@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { parseWith } from '../../core/commands/parse-command.js'
-import { TicketError } from '../../core/errors/ticket-error.js'
+import { storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
@@ -389,7 +389,7 @@ class SqliteTicketStore implements TicketStore {
 
   /** Opens the database on first use (again after a failed open); refuses every call after `close()`. */
   #database(): Promise<SqliteDatabase> {
-    if (this.#closed) return Promise.reject(new Error('This SQLite ticket store is closed.'))
+    if (this.#closed) return Promise.reject(storeClosedError('sqlite', 'This SQLite ticket store is closed.'))
     this.#opening ??= this.open().then(
       (database) => {
         this.#connection = database

@@ -9,7 +9,8 @@ import { createIdFactory } from '../../core/ids/ids.js'
 import type { HandleResult } from '../../core/reducer/handle.js'
 import { createTicketService } from '../../service/create-ticket-service.js'
 import type { TicketService, TicketServiceOptions, WorkspaceScope } from '../../service/ticket-service.js'
-import { DEFAULT_CAPABILITIES, type StoreCapabilities, type TicketStore } from '../../store-contract/ticket-store.js'
+import { type StoreCapabilities, storeCapabilities, type TicketStore } from '../../store-contract/ticket-store.js'
+import { untyped } from './untyped.js'
 
 /** The instant every conformance test starts at. */
 export const CONTRACT_START = '2024-01-01T00:00:00.000Z'
@@ -31,7 +32,7 @@ export interface ContractContext {
   /** A fresh, empty store from the caller's factory; closed after the test. */
   readonly store: TicketStore
   /** The store's capabilities with the defaults filled in. */
-  readonly capabilities: StoreCapabilities
+  readonly capabilities: Required<StoreCapabilities>
   readonly clock: MovableClock
   /** The clock and id source every service of this test uses (one monotonic id factory). */
   readonly ctx: { readonly now: () => Date; readonly newId: () => string }
@@ -67,14 +68,14 @@ export async function openContractContext(makeStore: () => TicketStore | Promise
   const tickets = service()
   return {
     store,
-    capabilities: { ...DEFAULT_CAPABILITIES, ...store.capabilities },
+    capabilities: storeCapabilities(store),
     clock,
     ctx,
     tickets,
     service,
     run(ticketId, command, scope) {
       clock.advance(COMMAND_STEP_MS)
-      return tickets.execute(ticketId, command, scope)
+      return tickets.execute(ticketId, untyped(command), scope)
     },
   }
 }

@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import type { CommandInput } from '../../core/commands/schemas.js'
+import type { Command } from '../../core/model/command.js'
 
 /**
  * A readable, valid UUID (version 4, RFC 9562 variant): `group` says what kind of id it
@@ -34,7 +34,7 @@ export interface CreateFields {
 }
 
 /** A `create` command for ticket `id` in `workspaceId`, pending and unassigned unless told. */
-export function createTicketCommand(id: string, workspaceId: string, fields: CreateFields = {}): CommandInput {
+export function createTicketCommand(id: string, workspaceId: string, fields: CreateFields = {}): Command {
   return {
     type: 'create',
     ticketId: id,
@@ -50,7 +50,7 @@ export function createTicketCommand(id: string, workspaceId: string, fields: Cre
 }
 
 /** A `tag` command: one `ticket:updated` and one `ticket:tag:updated`. */
-export function tagCommand(n: number, commandId?: string): CommandInput {
+export function tagCommand(n: number, commandId?: string): Command {
   return { type: 'tag', tagId: tagId(n), ...(commandId === undefined ? {} : { meta: { commandId } }) }
 }
 
@@ -58,7 +58,7 @@ export function tagCommand(n: number, commandId?: string): CommandInput {
  * An `addComment` without a comment id: running it twice would add two comments with
  * fresh ids, so it shows whether a repeated command id really ran only once.
  */
-export function addCommentCommand(body: string, commandId?: string): CommandInput {
+export function addCommentCommand(body: string, commandId?: string): Command {
   return {
     type: 'addComment',
     body,

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import type { CommandInput } from '../../core/commands/schemas.js'
+import type { Command } from '../../core/model/command.js'
 import { FORBIDDEN_KEYS } from '../../core/model/json.js'
 import { findTextProblem } from '../../core/model/text.js'
 import type { ContractContext } from './contract-context.js'
@@ -19,7 +19,7 @@ interface RefusedInput {
 const EXISTING = ticketId(1)
 const FRESH = ticketId(2)
 
-const withMeta = (meta: Record<string, unknown>): CommandInput => ({ ...tagCommand(2), meta }) as CommandInput
+const withMeta = (meta: Record<string, unknown>): Command => ({ ...tagCommand(2), meta }) as Command
 
 /** Strings no store can keep unchanged (U+0000, lone surrogates), in every kind of field. */
 const UNSTORABLE: readonly RefusedInput[] = [
@@ -155,7 +155,7 @@ export function defineTextAndIdTests(test: DefineContractTest): void {
     const created = await t.run(EXISTING, {
       ...createTicketCommand(EXISTING, WORKSPACE_A, { summary }),
       customFields: { note: 'a\tb\nc' },
-    } as CommandInput)
+    } as Command)
     const commented = await t.run(EXISTING, { type: 'addComment', body, htmlBody: '<p>\n</p>', public: true, authorId: userId(1) })
 
     const loaded = await t.tickets.load(EXISTING)
@@ -188,12 +188,12 @@ export function defineTextAndIdTests(test: DefineContractTest): void {
       chatId: upper(chatId(1)),
       assigneeId: upper(userId(1)),
       tags: [upper(tagId(1))],
-    } as CommandInput)
+    } as Command)
     expect(created.state).toMatchObject({ id, workspaceId: WORKSPACE_A, chatId: chatId(1), assigneeId: userId(1), tags: [tagId(1)] })
 
     await expectTicketError(() => t.run(id, createTicketCommand(id, WORKSPACE_A)), 'ALREADY_EXISTS', { label: 'lower-case create' })
-    expect(await t.tickets.load(upper(id), { workspaceId: upper(WORKSPACE_A) })).toEqual(created.state)
-    expect(await t.tickets.load(id, { workspaceId: upper(WORKSPACE_B) })).toBeNull()
+    expect(await t.tickets.load(upper(id), undefined, { workspaceId: upper(WORKSPACE_A) })).toEqual(created.state)
+    expect(await t.tickets.load(id, undefined, { workspaceId: upper(WORKSPACE_B) })).toBeNull()
     const untagged = await t.run(upper(id), { type: 'untag', tagId: tagId(1) }, { workspaceId: upper(WORKSPACE_A) })
     expect(untagged.state.tags).toEqual([])
 
@@ -232,7 +232,7 @@ export function defineTextAndIdTests(test: DefineContractTest): void {
             ...createTicketCommand(id, WORKSPACE_A, { summary }),
             customFields: { note },
             meta,
-          } as CommandInput)
+          } as Command)
           const commented = await t.run(id, { type: 'addComment', body, public: false, authorId: userId(1), meta })
           const state = commented.state
 

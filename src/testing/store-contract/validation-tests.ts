@@ -4,6 +4,7 @@ import type { DefineContractTest } from './contract-test.js'
 import { expectTicketError } from './expect-ticket-error.js'
 import { createTicketCommand, tagCommand, tagId, ticketId, WORKSPACE_A, WORKSPACE_B } from './fixtures.js'
 import { observeStore } from './observe-store.js'
+import { untyped } from './untyped.js'
 
 /** One kind of bad input: what it is, the call that carries it, and the key its issue names. */
 interface BadInput {
@@ -23,31 +24,39 @@ const BAD_INPUTS: ReadonlyArray<readonly [title: string, inputs: readonly BadInp
   [
     'events() rejects bad queries with VALIDATION and changes nothing',
     [
-      { what: 'an unknown filter key', call: (t) => t.tickets.events({ ticketId: EXISTING }) },
-      { what: 'limit 5000', call: (t) => t.tickets.events({ limit: 5000 }), issuePath: 'limit' },
-      { what: 'a negative limit', call: (t) => t.tickets.events({ limit: -1 }), issuePath: 'limit' },
-      { what: 'a fractional limit', call: (t) => t.tickets.events({ limit: 2.5 }), issuePath: 'limit' },
-      { what: 'a malformed afterId', call: (t) => t.tickets.events({ afterId: 'not-an-event-id' }), issuePath: 'afterId' },
+      { what: 'an unknown filter key', call: (t) => t.tickets.events(untyped({ ticketId: EXISTING })) },
+      { what: 'limit 5000', call: (t) => t.tickets.events(untyped({ limit: 5000 })), issuePath: 'limit' },
+      { what: 'a negative limit', call: (t) => t.tickets.events(untyped({ limit: -1 })), issuePath: 'limit' },
+      { what: 'a fractional limit', call: (t) => t.tickets.events(untyped({ limit: 2.5 })), issuePath: 'limit' },
+      { what: 'a malformed afterId', call: (t) => t.tickets.events(untyped({ afterId: 'not-an-event-id' })), issuePath: 'afterId' },
       // A well-formed ULID that no stored event carries: the reader cannot know where it is.
-      { what: 'an unknown afterId', call: (t) => t.tickets.events({ afterId: t.ctx.newId() }) },
-      { what: 'a malformed occurredAfter', call: (t) => t.tickets.events({ occurredAfter: 'yesterday' }), issuePath: 'occurredAfter' },
-      { what: 'a malformed workspaceId', call: (t) => t.tickets.events({ workspaceId: 'workspace-a' }), issuePath: 'workspaceId' },
-      { what: 'a type longer than 255 characters', call: (t) => t.tickets.events({ type: 'x'.repeat(256) }), issuePath: 'type' },
-      { what: 'a query that is not an object', call: (t) => t.tickets.events('limit=5') },
+      { what: 'an unknown afterId', call: (t) => t.tickets.events(untyped({ afterId: t.ctx.newId() })) },
+      {
+        what: 'a malformed occurredAfter',
+        call: (t) => t.tickets.events(untyped({ occurredAfter: 'yesterday' })),
+        issuePath: 'occurredAfter',
+      },
+      { what: 'a malformed workspaceId', call: (t) => t.tickets.events(untyped({ workspaceId: 'workspace-a' })), issuePath: 'workspaceId' },
+      { what: 'a type longer than 255 characters', call: (t) => t.tickets.events(untyped({ type: 'x'.repeat(256) })), issuePath: 'type' },
+      { what: 'a query that is not an object', call: (t) => t.tickets.events(untyped('limit=5')) },
     ],
   ],
   [
     'list() rejects bad queries with VALIDATION and changes nothing',
     [
-      { what: 'an unknown filter key', call: (t) => t.tickets.list({ workspaceId: WORKSPACE_A, sortBy: 'createdAt' }) },
-      { what: 'pageSize 0', call: (t) => t.tickets.list({ workspaceId: WORKSPACE_A, pageSize: 0 }), issuePath: 'pageSize' },
-      { what: 'pageSize 101', call: (t) => t.tickets.list({ workspaceId: WORKSPACE_A, pageSize: 101 }), issuePath: 'pageSize' },
-      { what: 'pageNumber 0', call: (t) => t.tickets.list({ workspaceId: WORKSPACE_A, pageNumber: 0 }), issuePath: 'pageNumber' },
-      { what: 'no workspaceId', call: (t) => t.tickets.list({ status: 'pending' }), issuePath: 'workspaceId' },
-      { what: 'an unknown status', call: (t) => t.tickets.list({ workspaceId: WORKSPACE_A, status: 'closed' }), issuePath: 'status' },
+      { what: 'an unknown filter key', call: (t) => t.tickets.list(untyped({ workspaceId: WORKSPACE_A, sortBy: 'createdAt' })) },
+      { what: 'pageSize 0', call: (t) => t.tickets.list(untyped({ workspaceId: WORKSPACE_A, pageSize: 0 })), issuePath: 'pageSize' },
+      { what: 'pageSize 101', call: (t) => t.tickets.list(untyped({ workspaceId: WORKSPACE_A, pageSize: 101 })), issuePath: 'pageSize' },
+      { what: 'pageNumber 0', call: (t) => t.tickets.list(untyped({ workspaceId: WORKSPACE_A, pageNumber: 0 })), issuePath: 'pageNumber' },
+      { what: 'no workspaceId', call: (t) => t.tickets.list(untyped({ status: 'pending' })), issuePath: 'workspaceId' },
+      {
+        what: 'an unknown status',
+        call: (t) => t.tickets.list(untyped({ workspaceId: WORKSPACE_A, status: 'closed' })),
+        issuePath: 'status',
+      },
       {
         what: 'a malformed tag id',
-        call: (t) => t.tickets.list({ workspaceId: WORKSPACE_A, tagIds: [tagId(1), "1' OR '1'='1"] }),
+        call: (t) => t.tickets.list(untyped({ workspaceId: WORKSPACE_A, tagIds: [tagId(1), "1' OR '1'='1"] })),
         issuePath: 'tagIds',
       },
     ],

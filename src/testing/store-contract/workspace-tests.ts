@@ -36,9 +36,9 @@ export function defineWorkspaceTests(test: DefineContractTest): void {
     const history = await runInterleavedHistory(t)
     const [inA, inB] = INTERLEAVED_TICKETS
 
-    expect(await t.tickets.load(inB, { workspaceId: WORKSPACE_A })).toBeNull()
-    expect(await t.tickets.load(inA, { workspaceId: WORKSPACE_B })).toBeNull()
-    expect(await t.tickets.load(inA, { workspaceId: WORKSPACE_A })).toEqual(history.states.get(inA))
+    expect(await t.tickets.load(inB, undefined, { workspaceId: WORKSPACE_A })).toBeNull()
+    expect(await t.tickets.load(inA, undefined, { workspaceId: WORKSPACE_B })).toBeNull()
+    expect(await t.tickets.load(inA, undefined, { workspaceId: WORKSPACE_A })).toEqual(history.states.get(inA))
   })
 
   test('execute() scoped to another workspace is NOT_FOUND and appends nothing', async (t) => {

@@ -174,7 +174,7 @@ export function createIdempotentConsumer<D extends WebhookDelivery = WebhookPayl
     if (outcome === 'processed') return 'duplicate'
     if (outcome === 'in_flight') {
       throw new TicketError('CONCURRENCY', `Event ${eventId} is being processed by another consumer; retry the delivery later.`, {
-        details: { eventId, retryable: true },
+        details: { eventId },
       })
     }
     try {

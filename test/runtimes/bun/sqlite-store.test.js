@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTicketService } from '../../../.tmp/runtime-build/index.js'
 import { sqliteStore } from '../../../.tmp/runtime-build/sqlite/index.js'
-import { describeStoreContract } from '../../../.tmp/runtime-build/testing/index.js'
+import { describeStoreContract } from '../../../.tmp/runtime-build/testing/vitest/index.js'
 
 const directory = mkdtempSync(join(tmpdir(), 'ticket-events-bun-sqlite-'))
 const connections = []

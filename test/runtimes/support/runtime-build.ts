@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build as bundle } from 'esbuild'
 import { build } from 'tsup'
-import { entries, shared } from '../../../tsup.config.js'
+import { entries, esmOnlyEntries, shared } from '../../../tsup.config.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -21,13 +21,13 @@ export const RUNTIME_BUILD = fileURLToPath(new URL('../../../.tmp/runtime-build/
 /** The workerd test's folder: its config, the serverless example bundled, and the worker that drives it. */
 export const WORKERD_CONFIG = `${RUNTIME_BUILD}workerd/config.capnp`
 
-/** Builds every entry (and `ticket-events/testing`) into {@link RUNTIME_BUILD}, then the workerd bundle. */
+/** Builds every entry (the ESM-only ones too) into {@link RUNTIME_BUILD}, then the workerd bundle. */
 export async function buildForRuntimes(): Promise<void> {
   rmSync(RUNTIME_BUILD, { recursive: true, force: true })
   await build({
     ...shared,
     config: false,
-    entry: { ...entries, 'testing/index': 'src/testing/index.ts' },
+    entry: { ...entries, ...esmOnlyEntries },
     format: ['esm'],
     outDir: RUNTIME_BUILD,
     dts: false,

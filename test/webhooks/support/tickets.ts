@@ -1,4 +1,13 @@
-import { createIdFactory, type HandleResult, handle, type Ticket, type TicketEvent, type TicketEventType } from '../../../src/index.js'
+import {
+  type Command,
+  type CreateCommand,
+  createIdFactory,
+  type HandleResult,
+  handle,
+  type Ticket,
+  type TicketEvent,
+  type TicketEventType,
+} from '../../../src/index.js'
 import { CHAT, TAG_A, TEAM_A, TICKET, WORKSPACE } from '../../support/core-fixtures.js'
 
 // The shared ids, so webhook tests and core tests speak of the same ticket.
@@ -7,7 +16,7 @@ export { ALICE, BOB, CHAT, COMMENT, SURVEY, TAG_A, TAG_B, TEAM_A, TICKET, WORKSP
 export const OTHER_TICKET = '2e5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 
 /** A pending ticket created by the agent's handover. */
-export function createCommand(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function createCommand(overrides: Partial<CreateCommand> = {}): CreateCommand {
   return {
     type: 'create',
     ticketId: TICKET,
@@ -30,7 +39,7 @@ export interface Step {
 }
 
 /** Runs commands in order with a deterministic clock, recording each step. */
-export function run(...commands: unknown[]): { readonly steps: readonly Step[]; readonly state: Ticket } {
+export function run(...commands: Command[]): { readonly steps: readonly Step[]; readonly state: Ticket } {
   const newId = createIdFactory()
   let time = Date.parse('2024-05-01T09:00:00.000Z')
   const now = () => {
