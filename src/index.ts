@@ -10,12 +10,15 @@
  * @module
  */
 export * from './core/index.js'
+export * from './migrations/index.js'
 export * from './service/index.js'
 export type {
   AppendBatch,
   CommandRecord,
   CommandResult,
   ListTicketsQuery,
+  PrunableTicketStore,
+  PruneOptions,
   ReadEventsQuery,
   StoreCapabilities,
   StoredStream,

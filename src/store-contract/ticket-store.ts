@@ -94,9 +94,21 @@ export interface ListTicketsQuery {
 export interface StoreCapabilities {
   /** Keeps snapshots (default `true`). Without them `loadStream` always returns the whole stream. */
   readonly supportsSnapshots: boolean
+  /** Offers {@link TicketStore.prune} (default `false`). */
+  readonly supportsPrune: boolean
 }
 
-export const DEFAULT_CAPABILITIES: StoreCapabilities = { supportsSnapshots: true }
+export const DEFAULT_CAPABILITIES: StoreCapabilities = { supportsSnapshots: true, supportsPrune: false }
+
+/** The argument of {@link TicketStore.prune}. */
+export interface PruneOptions {
+  /**
+   * Delete the command records recorded before this instant (an ISO-8601 date-time or a
+   * `Date`). Keep at least the service's dedupe window (48 h by default): a command id
+   * whose record is gone runs again when repeated.
+   */
+  readonly before: string | Date
+}
 
 /**
  * A place to keep ticket events. Implement this to add a database; run
@@ -151,8 +163,22 @@ export interface TicketStore {
    * does then.
    */
   hasEvent?(eventId: string): Promise<boolean>
+  /**
+   * Optional (with `capabilities.supportsPrune`): deletes the idempotency records of
+   * commands recorded before `options.before`, and returns how many it deleted. Nothing
+   * else reads them once they are older than the dedupe window, so they only take space;
+   * run it on a schedule (see `docs/adapters.md`). Events, audits and snapshots are kept.
+   *
+   * @throws {TicketError} `VALIDATION` when `before` is not a time
+   */
+  prune?(options: PruneOptions): Promise<number>
   /** The remembered result of a command recorded at or after `notBefore` (ISO time), or `null`. */
   findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null>
   /** Releases what the store opened itself (not connections or pools the caller passed in). */
   close(): Promise<void>
+}
+
+/** A store that offers {@link TicketStore.prune}, as the built-in stores do. */
+export interface PrunableTicketStore extends TicketStore {
+  prune(options: PruneOptions): Promise<number>
 }
