@@ -8,9 +8,9 @@ import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 describeStoreContract('memory', () => memoryStore())
 describeStoreContract('memory without snapshots', () => memoryStore({ supportsSnapshots: false }))
-// A store as written before the optional methods existed: the service must manage without them.
+// A store as written before the optional methods and capabilities existed: the service must manage without them.
 describeStoreContract('memory without optional methods', () => {
-  const { currentVersion: _currentVersion, hasEvent: _hasEvent, ...required } = memoryStore()
+  const { currentVersion: _currentVersion, hasEvent: _hasEvent, prune: _prune, capabilities: _capabilities, ...required } = memoryStore()
   return required
 })
 

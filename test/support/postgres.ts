@@ -7,7 +7,12 @@
  */
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { type PostgresStoreOptions, type PostgresTicketStore, postgresStore } from '../../src/stores/postgres/index.js'
+import {
+  type PostgresStoreCommonOptions,
+  type PostgresStoreOptions,
+  type PostgresTicketStore,
+  postgresStore,
+} from '../../src/stores/postgres/index.js'
 
 /** The server the PostgreSQL tests use, or `undefined` to use PGlite. */
 export const PG_URL: string | undefined = process.env['TICKET_EVENTS_PG_URL'] || undefined
@@ -19,8 +24,11 @@ export const NO_SERVER_REASON = 'TICKET_EVENTS_PG_URL is not set: these tests ne
 export interface PostgresTestDatabase {
   /** `server` (TICKET_EVENTS_PG_URL) or `pglite` (in-process). */
   readonly kind: 'server' | 'pglite'
-  /** A fresh store in a new schema (migrate it yourself, or let a service do it). */
-  createStore(): Promise<PostgresTicketStore>
+  /**
+   * A fresh store in a new schema (migrate it yourself, or let a service do it), or in
+   * `options.schema` (dropped at the end too), with the other options given.
+   */
+  createStore(options?: Pick<PostgresStoreCommonOptions, 'schema' | 'tablePrefix' | 'migrate'>): Promise<PostgresTicketStore>
   /** Runs SQL on the same database (for assertions that look at the tables). */
   query(text: string, params?: unknown[]): Promise<readonly Record<string, unknown>[]>
   /** Drops every schema this database created, and closes its connections. */
@@ -81,10 +89,10 @@ export function createPostgresTestDatabase(): PostgresTestDatabase {
 
   return {
     kind: PG_URL === undefined ? 'pglite' : 'server',
-    async createStore() {
-      const schema = freshSchemaName()
-      schemas.push(schema)
-      return postgresStore({ ...(await connection()), schema })
+    async createStore(options = {}) {
+      const schema = options.schema ?? freshSchemaName()
+      if (!schemas.includes(schema)) schemas.push(schema)
+      return postgresStore({ ...(await connection()), ...options, schema })
     },
     query,
     async dispose() {
