@@ -8,6 +8,8 @@ export const entries = {
   'postgres/index': 'src/stores/postgres/index.ts',
   'webhooks/index': 'src/webhooks/index.ts',
   'http/index': 'src/http/index.ts',
+  // Node only: kept out of the runtime-neutral entries above.
+  'http/node/index': 'src/http/node/index.ts',
 }
 
 /** Build options of every published entry (the runtime tests build with them too). */
@@ -30,4 +32,6 @@ export default defineConfig([
   { ...shared, entry: entries, format: ['esm', 'cjs'] },
   // `ticket-events/testing` is ESM only: its conformance suite imports vitest, which cannot be required.
   { ...shared, entry: { 'testing/index': 'src/testing/index.ts' }, format: ['esm'] },
+  // The `ticket-events` command (package.json `bin`): ESM, no types, its `#!` line kept by esbuild.
+  { ...shared, entry: { cli: 'src/cli/bin.ts' }, format: ['esm'], dts: false },
 ])

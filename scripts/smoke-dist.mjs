@@ -10,6 +10,7 @@ const entries = [
   'ticket-events/postgres',
   'ticket-events/webhooks',
   'ticket-events/http',
+  'ticket-events/http/node',
   'ticket-events/testing',
 ]
 const require = createRequire(import.meta.url)
@@ -60,4 +61,19 @@ const handler = createTicketHandler({ service: tickets, authenticate: (key) => (
 const response = await handler(new Request(`http://localhost/api/v1/tickets/${ticketId}/details`, { headers: { authorization: 'secret' } }))
 assert.equal(response.status, 200)
 assert.equal((await response.json()).status, 'ongoing')
-console.log(`smoke test of the built package: ${entries.length} entries resolve (ESM and, but for testing, CJS); a ticket's life runs`)
+
+// The same handler over a real socket, through the built Node listener.
+const { createServer } = await import('node:http')
+const { toNodeListener } = await import('ticket-events/http/node')
+const server = createServer(toNodeListener(handler))
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const served = await fetch(`http://127.0.0.1:${server.address().port}/api/v1/tickets/${ticketId}/details`, {
+  headers: { authorization: 'secret' },
+})
+assert.equal(served.status, 200)
+assert.equal((await served.json()).status, 'ongoing')
+server.closeAllConnections()
+await new Promise((resolve) => server.close(resolve))
+console.log(
+  `smoke test of the built package: ${entries.length} entries resolve (ESM and, but for testing, CJS); a ticket's life runs, and is served over a socket`,
+)

@@ -52,7 +52,7 @@ export function migrationSql(plan: MigrationPlan, options: MigrationSqlOptions =
     ...header,
     `${options.begin ?? 'BEGIN'};`,
     '',
-    '-- The lock and the migrations table',
+    plan.lock.length > 0 ? '-- The lock and the migrations table' : '-- The migrations table',
     setup,
     ...migrations.flatMap((step) => ['', `-- Migration ${step.version}: ${step.description}`, step.sql]),
     '',

@@ -23,6 +23,11 @@
  * @module
  */
 
+export {
+  type DedupeMigrationSqlOptions,
+  postgresDedupeMigrationSql,
+  sqliteDedupeMigrationSql,
+} from './consumer/dedupe-schema.js'
 export type { ClaimOutcome, DedupeClaim, DedupeStore } from './consumer/dedupe-store.js'
 export { DEFAULT_DEDUPE_TABLE, DEFAULT_DEDUPE_TABLE_PREFIX, type DedupeStoreCommonOptions } from './consumer/dedupe-store-options.js'
 export {

@@ -137,7 +137,7 @@ function sqliteMigrations({ prefix, names: n, quoted: t }: SqliteTables): readon
         ? {
             onlyIf: {
               query: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ${quoteLiteral(LEGACY.migrations)}`,
-              reason: `for a database created by ticket-events 0.1 (it has the table ${LEGACY.migrations})`,
+              reason: `for a database created by ticket-events 0.1 (it has the table ${LEGACY.migrations}; print the script for it with --after 1)`,
             },
             statements: [
               // Renaming also rewrites the tag table's reference to the projection.

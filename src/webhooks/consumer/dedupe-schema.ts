@@ -3,16 +3,19 @@
  * by the same migration runner as the ticket stores. Its migrations are recorded in a
  * table of its own, named after it (`…_migrations`).
  *
- * @internal
  * @module
  */
+import * as z from 'zod/mini'
+import { parseWith } from '../../core/commands/parse-command.js'
 import type { Migration, MigrationPlan } from '../../migrations/migration.js'
+import { type MigrationSql, migrationSql } from '../../migrations/migration-sql.js'
 import { postgresMigrationBookkeeping } from '../../stores/postgres/postgres-schema.js'
-import { quoteIdentifier } from '../../stores/shared/sql-names.js'
+import { identifierSchema, quoteIdentifier } from '../../stores/shared/sql-names.js'
 import { sqliteMigrationBookkeeping } from '../../stores/sqlite/sqlite-schema.js'
 import { PROCESSED, PROCESSING } from './dedupe-store.js'
+import { dedupeNamingShape, dedupeTableName, oneTableName } from './dedupe-store-options.js'
 
-/** Where a dedupe store's table is. */
+/** Where a dedupe store's table is. @internal */
 export interface DedupeTables {
   /** The table, qualified and quoted, ready for SQL text. */
   readonly table: string
@@ -54,7 +57,7 @@ function dedupeMigrations(tableName: string, table: string, expiresAt: 'BIGINT' 
   ]
 }
 
-/** The migration plan of a PostgreSQL dedupe store. */
+/** The migration plan of a PostgreSQL dedupe store. @internal */
 export function postgresDedupePlan(tableName: string, schema: string | undefined): MigrationPlan {
   const tables = dedupeTables(tableName, schema)
   return {
@@ -66,7 +69,7 @@ export function postgresDedupePlan(tableName: string, schema: string | undefined
   }
 }
 
-/** The migration plan of a SQLite dedupe store. */
+/** The migration plan of a SQLite dedupe store. @internal */
 export function sqliteDedupePlan(tableName: string): MigrationPlan {
   const tables = dedupeTables(tableName)
   return {
@@ -76,4 +79,44 @@ export function sqliteDedupePlan(tableName: string): MigrationPlan {
     printCommand: (after) =>
       `npx ticket-events sql sqlite --store webhook-deliveries --table-name ${tableName}${after > 0 ? ` --after ${after}` : ''}`,
   }
+}
+
+/** Options of {@link postgresDedupeMigrationSql} and {@link sqliteDedupeMigrationSql}: the store's naming options. */
+export interface DedupeMigrationSqlOptions {
+  /** As in the store's options (default `ticket_events_`). */
+  readonly tablePrefix?: string
+  /** As in the store's options, instead of `tablePrefix`. */
+  readonly tableName?: string
+  /** Leave out the migrations up to this version, which the database has already. */
+  readonly after?: number
+}
+
+const migrationSqlOptionsSchema = z.optional(
+  z
+    .strictObject({ ...dedupeNamingShape, schema: z.optional(identifierSchema), after: z.optional(z.int().check(z.nonnegative())) })
+    .check(oneTableName()),
+)
+
+/**
+ * The PostgreSQL dedupe store's migrations as SQL, each with the insert that records it,
+ * for `postgresDedupeStore({ migrate: false })`. The same as
+ * `npx ticket-events sql postgres --store webhook-deliveries`.
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ */
+export function postgresDedupeMigrationSql(options?: DedupeMigrationSqlOptions & { readonly schema?: string }): MigrationSql {
+  parseWith(migrationSqlOptionsSchema, options, 'postgresDedupeMigrationSql options')
+  return migrationSql(postgresDedupePlan(dedupeTableName(options ?? {}), options?.schema), { after: options?.after ?? 0 })
+}
+
+/**
+ * The SQLite dedupe store's migrations as SQL, each with the insert that records it, for
+ * `sqliteDedupeStore({ migrate: false })`. The same as
+ * `npx ticket-events sql sqlite --store webhook-deliveries`.
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ */
+export function sqliteDedupeMigrationSql(options?: DedupeMigrationSqlOptions): MigrationSql {
+  parseWith(migrationSqlOptionsSchema, options, 'sqliteDedupeMigrationSql options')
+  return migrationSql(sqliteDedupePlan(dedupeTableName(options ?? {})), { after: options?.after ?? 0, begin: 'BEGIN IMMEDIATE' })
 }

@@ -32,10 +32,15 @@ export interface DedupeStoreCommonOptions {
   readonly migrate?: boolean
 }
 
-/** The zod shape of {@link DedupeStoreCommonOptions}. @internal */
-export const dedupeStoreOptionShape = {
+/** The zod shape of the naming options. @internal */
+export const dedupeNamingShape = {
   tablePrefix: z.optional(tablePrefixSchema),
   tableName: z.optional(identifierSchema),
+}
+
+/** The zod shape of {@link DedupeStoreCommonOptions}. @internal */
+export const dedupeStoreOptionShape = {
+  ...dedupeNamingShape,
   migrate: z.optional(z.boolean()),
 }
 
