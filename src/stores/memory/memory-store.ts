@@ -19,7 +19,7 @@ const optionsSchema = z.optional(
  * Creates a store that keeps everything in this process's memory: for tests, demos,
  * prototypes and short-lived workers. Nothing survives the process.
  *
- * It follows the whole {@link TicketStore} contract: atomic appends with an expected
+ * It follows the whole {@link PrunableTicketStore | TicketStore} contract: atomic appends with an expected
  * version, one global order (append order) with `afterId` paging, the `list()`
  * projection, snapshots per schema version and idempotency records, which
  * `prune({ before })` deletes. Data goes in and
