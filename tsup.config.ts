@@ -6,6 +6,7 @@ export const entries = {
   'memory/index': 'src/stores/memory/index.ts',
   'sqlite/index': 'src/stores/sqlite/index.ts',
   'postgres/index': 'src/stores/postgres/index.ts',
+  'migrations/index': 'src/migrations/index.ts',
   'webhooks/index': 'src/webhooks/index.ts',
   'http/index': 'src/http/index.ts',
   // Node only: kept out of the runtime-neutral entries above.

@@ -8,6 +8,7 @@ const entries = [
   'ticket-events/memory',
   'ticket-events/sqlite',
   'ticket-events/postgres',
+  'ticket-events/migrations',
   'ticket-events/webhooks',
   'ticket-events/http',
   'ticket-events/http/node',

@@ -10,7 +10,6 @@
  * @module
  */
 export * from './core/index.js'
-export * from './migrations/index.js'
 export * from './service/index.js'
 export type {
   AppendBatch,

@@ -8,8 +8,8 @@
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import {
+  type PostgresQueryable,
   type PostgresStoreCommonOptions,
-  type PostgresStoreOptions,
   type PostgresTicketStore,
   postgresStore,
 } from '../../src/stores/postgres/index.js'
@@ -29,6 +29,8 @@ export interface PostgresTestDatabase {
    * `options.schema` (dropped at the end too), with the other options given.
    */
   createStore(options?: Pick<PostgresStoreCommonOptions, 'schema' | 'tablePrefix' | 'migrate'>): Promise<PostgresTicketStore>
+  /** The connection its stores use: `{ pool }` on the server, `{ pglite }` otherwise. */
+  connection(): Promise<{ readonly pool: pg.Pool } | { readonly pglite: PGlite }>
   /** Runs SQL on the same database (for assertions that look at the tables). */
   query(text: string, params?: unknown[]): Promise<readonly Record<string, unknown>[]>
   /** Drops every schema this database created, and closes its connections. */
@@ -71,7 +73,7 @@ export function createPostgresTestDatabase(): PostgresTestDatabase {
   let pool: Promise<pg.Pool> | undefined
   let pglite: Promise<PGlite> | undefined
 
-  const connection = async (): Promise<PostgresStoreOptions> => {
+  const connection = async (): Promise<{ readonly pool: pg.Pool } | { readonly pglite: PGlite }> => {
     if (PG_URL !== undefined) {
       pool ??= connectTestServer(PG_URL)
       return { pool: await pool }
@@ -82,13 +84,13 @@ export function createPostgresTestDatabase(): PostgresTestDatabase {
 
   const query = async (text: string, params?: unknown[]): Promise<readonly Record<string, unknown>[]> => {
     const options = await connection()
-    const target = 'pool' in options ? options.pool : 'pglite' in options ? options.pglite : undefined
-    if (!target) throw new Error('unreachable')
+    const target: PostgresQueryable = 'pool' in options ? options.pool : options.pglite
     return (await target.query(text, params)).rows as Record<string, unknown>[]
   }
 
   return {
     kind: PG_URL === undefined ? 'pglite' : 'server',
+    connection,
     async createStore(options = {}) {
       const schema = options.schema ?? freshSchemaName()
       if (!schemas.includes(schema)) schemas.push(schema)

@@ -91,7 +91,6 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const plan = postgresMigrationPlan(tables)
   const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
   const sql = postgresStatements(tables)
-  const label = `the postgres store (schema "${schemaName}", table prefix "${tables.prefix}")`
   let closed: Promise<void> | undefined
   // Appends whose connection was lost once all their statements had run (so COMMIT may
   // have been sent): first event id → the transaction's id, so hasEvent can wait for a
@@ -99,7 +98,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const unsettled = new Map<string, string>()
 
   const run = (text: string, params?: unknown[]): Promise<readonly unknown[]> => {
-    if (closed) return Promise.reject(storeClosedError(label))
+    if (closed) return Promise.reject(storeClosedError(plan.store))
     return executor.query(text, params)
   }
 
@@ -110,7 +109,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
     tablePrefix: tables.prefix,
 
     async migrate() {
-      if (closed) throw storeClosedError(label)
+      if (closed) throw storeClosedError(plan.store)
       await migratePostgres(executor, plan, tables.qualified.migrations, parsed.migrate ?? true)
     },
 
@@ -130,7 +129,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
     },
 
     async append(batch) {
-      if (closed) throw storeClosedError(label)
+      if (closed) throw storeClosedError(plan.store)
       let transactionId: string | undefined
       try {
         await executor.transaction(async (session) => {

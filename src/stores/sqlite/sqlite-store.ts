@@ -349,7 +349,7 @@ class SqliteTicketStore implements TicketStore {
 
   /** Opens the database on first use (again after a failed open); refuses every call after `close()`. */
   #database(): Promise<SqliteDatabase> {
-    if (this.#closed) return Promise.reject(storeClosedError(`the SQLite ticket store (table prefix "${this.schema.tables.prefix}")`))
+    if (this.#closed) return Promise.reject(storeClosedError(sqliteMigrationPlan(this.schema.tables).store))
     this.#opening ??= this.open().then(
       (database) => {
         this.#connection = database
