@@ -69,8 +69,10 @@ describe('webhook dedupe store migrations', () => {
     const store = postgresDedupeStore({ ...(await database.connection()), schema, tableName: 'Deliveries', migrate: false })
     expect((await rejection(store.migrate())).details).toMatchObject({ reason: 'schema_behind', foundVersion: 0 })
     const { script } = postgresDedupeMigrationSql({ schema, tableName: 'Deliveries' })
-    // PGlite runs one statement per query: apply the script's statements through the same connection.
-    for (const statement of splitScript(script)) await database.query(statement)
+    // The whole script in one call, as psql runs it: pg's simple query protocol, or PGlite's exec.
+    const connection = await database.connection()
+    if ('pool' in connection) await connection.pool.query(script)
+    else await connection.pglite.exec(script)
     await store.migrate()
     expect(await store.claim({ eventId: 'event-1', token: 'token', now: T0, leaseUntil: T0 + 60_000 })).toBe('claimed')
   })
@@ -97,11 +99,3 @@ describe('webhook dedupe store migrations', () => {
     db.close()
   })
 })
-
-/** The statements of a printed script, for a connection that takes one statement per query. */
-function splitScript(script: string): string[] {
-  return script
-    .split(/;\n/)
-    .map((statement) => statement.replace(/^--.*$/gm, '').trim())
-    .filter((statement) => statement.length > 0 && statement !== 'COMMIT;' && statement !== 'COMMIT')
-}
