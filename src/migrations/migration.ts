@@ -31,11 +31,11 @@ export interface Migration {
  * @example
  * ```ts
  * const plan: MigrationPlan = {
- *   store: 'the MySQL ticket store (prefix "ticket_")',
- *   migrations: [{ version: 1, description: 'events', statements: ['CREATE TABLE ticket_events (…)'] }],
- *   lock: ["SELECT GET_LOCK('ticket-events:migrate', 60)"],
- *   setup: ['CREATE TABLE IF NOT EXISTS ticket_schema_migrations (version int PRIMARY KEY, description text, applied_at timestamp)'],
- *   record: (step) => `INSERT INTO ticket_schema_migrations VALUES (${step.version}, '…', now())`,
+ *   store: 'the libSQL ticket store (table prefix "ticket_")',
+ *   migrations: [{ version: 1, description: 'events', statements: ['CREATE TABLE "ticket_events" (…)'] }],
+ *   lock: [], // BEGIN IMMEDIATE takes the lock; PostgreSQL would take pg_advisory_xact_lock here
+ *   setup: ['CREATE TABLE IF NOT EXISTS "ticket_schema_migrations" (version INTEGER PRIMARY KEY, description TEXT, applied_at TEXT)'],
+ *   record: (step) => `INSERT INTO "ticket_schema_migrations" VALUES (${step.version}, '…', datetime('now'))`,
  * }
  * ```
  */
