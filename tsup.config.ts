@@ -31,9 +31,12 @@ export const entries = {
   'memory/index': 'src/stores/memory/index.ts',
   'sqlite/index': 'src/stores/sqlite/index.ts',
   'postgres/index': 'src/stores/postgres/index.ts',
+  'migrations/index': 'src/migrations/index.ts',
   'webhooks/index': 'src/webhooks/index.ts',
   'http/index': 'src/http/index.ts',
   'nats/index': 'src/nats/index.ts',
+  // Node only: kept out of the runtime-neutral entries above.
+  'http/node/index': 'src/http/node/index.ts',
 }
 
 /** Build options of every published entry (the runtime tests build with them too). */
@@ -72,4 +75,6 @@ export default defineConfig([
   // No `clean` here: tsup builds the two configs in parallel, so `npm run build` empties dist first.
   { ...shared, entry: entries, format: ['esm', 'cjs'] },
   { ...shared, entry: esmOnlyEntries, format: ['esm'] },
+  // The `ticket-events` command (package.json `bin`): ESM, no types, its `#!` line kept by esbuild.
+  { ...shared, entry: { cli: 'src/cli/bin.ts' }, format: ['esm'], dts: false },
 ])

@@ -8,7 +8,7 @@ import pg from 'pg'
 import type { AppendBatch } from 'ticket-events'
 import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, type Ticket, type TicketEvent } from 'ticket-events'
 import { postgresStore } from 'ticket-events/postgres'
-import { quoteIdentifier } from '../src/stores/postgres/postgres-schema.js'
+import { postgresTables } from '../src/stores/postgres/postgres-schema.js'
 import { postgresStatements } from '../src/stores/postgres/postgres-statements.js'
 import { buildStream } from './core.js'
 import type { BenchRow, BenchSection } from './report.js'
@@ -49,7 +49,7 @@ async function executeRaw(url: string, schema: string, batches: readonly AppendB
   await setup.close()
   const client = new pg.Client({ connectionString: url })
   await client.connect()
-  const sql = postgresStatements(quoteIdentifier(schema))
+  const sql = postgresStatements(postgresTables(schema, 'ticket_'))
   const start = performance.now()
   for (const batch of batches) {
     const { state } = batch
@@ -92,7 +92,7 @@ async function storeLongTicket(
 ): Promise<void> {
   const store = postgresStore({ client, schema })
   await store.migrate()
-  const sql = postgresStatements(quoteIdentifier(schema))
+  const sql = postgresStatements(postgresTables(schema, 'ticket_'))
   await client.query('BEGIN')
   for (let from = 0; from < events.length; from += BULK_CHUNK) {
     const chunk = events.slice(from, from + BULK_CHUNK)
@@ -108,7 +108,7 @@ async function storeLongTicket(
     await client.query(sql.upsertSnapshot, [state.id, TICKET_SCHEMA_VERSION, snapshot.version, JSON.stringify(snapshot)])
   }
   await client.query('COMMIT')
-  await client.query(`ANALYZE ${quoteIdentifier(schema)}.ticket_events`)
+  await client.query(`ANALYZE ${postgresTables(schema, 'ticket_').qualified.events}`)
 }
 
 async function reachable(url: string): Promise<string | null> {
@@ -135,7 +135,7 @@ export const benchPostgres: BenchSection = async () => {
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   const dropAll = async () => {
-    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`)
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
   }
   try {
     await dropAll()

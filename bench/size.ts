@@ -10,8 +10,10 @@ const ENTRIES = [
   'ticket-events/memory',
   'ticket-events/sqlite',
   'ticket-events/postgres',
+  'ticket-events/migrations',
   'ticket-events/webhooks',
   'ticket-events/http',
+  'ticket-events/http/node',
   'ticket-events/testing',
 ] as const
 

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3'
 import type { AppendBatch } from 'ticket-events'
 import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, type Ticket } from 'ticket-events'
 import { sqliteStore } from 'ticket-events/sqlite'
-import { APPEND_SQL } from '../src/stores/sqlite/sqlite-schema.js'
+import { sqliteTables } from '../src/stores/sqlite/sqlite-schema.js'
+import { sqliteStatements } from '../src/stores/sqlite/sqlite-statements.js'
 import { buildStream } from './core.js'
 import type { BenchRow, BenchSection } from './report.js'
 import { recording, runCommandMix } from './store-workload.js'
@@ -40,8 +41,9 @@ async function executeRaw(filename: string, batches: readonly AppendBatch[]): Pr
   const database = new Database(filename)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
-  const statement = Object.fromEntries(Object.entries(APPEND_SQL).map(([key, sql]) => [key, database.prepare(sql)])) as {
-    [K in keyof typeof APPEND_SQL]: Database.Statement
+  const appendSql = sqliteStatements(sqliteTables('ticket_')).append
+  const statement = Object.fromEntries(Object.entries(appendSql).map(([key, sql]) => [key, database.prepare(sql)])) as {
+    [K in keyof typeof appendSql]: Database.Statement
   }
   const write = database.transaction((batch: AppendBatch) => {
     const current = statement.currentVersion.get(batch.ticketId) as { version: number }
@@ -59,7 +61,7 @@ async function executeRaw(filename: string, batches: readonly AppendBatch[]): Pr
       )
     }
     const state = batch.state
-    statement.upsertTicket.run(
+    statement.upsertProjection.run(
       state.id,
       state.workspaceId,
       state.chatId,

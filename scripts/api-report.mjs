@@ -25,8 +25,10 @@ const ENTRIES = {
   'ticket-events-memory': 'dist/memory/index.d.ts',
   'ticket-events-sqlite': 'dist/sqlite/index.d.ts',
   'ticket-events-postgres': 'dist/postgres/index.d.ts',
+  'ticket-events-migrations': 'dist/migrations/index.d.ts',
   'ticket-events-webhooks': 'dist/webhooks/index.d.ts',
   'ticket-events-http': 'dist/http/index.d.ts',
+  'ticket-events-http-node': 'dist/http/node/index.d.ts',
   'ticket-events-nats': 'dist/nats/index.d.ts',
 }
 

@@ -11,8 +11,10 @@ const dualEntries = {
   'ticket-events/memory': 'memoryStore',
   'ticket-events/sqlite': 'sqliteStore',
   'ticket-events/postgres': 'postgresStore',
+  'ticket-events/migrations': 'runMigrations',
   'ticket-events/webhooks': 'toWebhook',
   'ticket-events/http': 'createTicketHandler',
+  'ticket-events/http/node': 'toNodeListener',
   'ticket-events/nats': 'relayToJetStream',
 }
 /** Entries published as ESM only (they import vitest, which cannot be required). */
@@ -73,5 +75,19 @@ const handler = createTicketHandler({ service: tickets, authenticate: (key) => (
 const response = await handler(new Request(`http://localhost/api/v1/tickets/${ticketId}/details`, { headers: { authorization: 'secret' } }))
 assert.equal(response.status, 200)
 assert.equal((await response.json()).status, 'ongoing')
+// The same handler over a real socket, through the built Node listener.
+const { createServer } = await import('node:http')
+const { toNodeListener } = await import('ticket-events/http/node')
+const server = createServer(toNodeListener(handler))
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const served = await fetch(`http://127.0.0.1:${server.address().port}/api/v1/tickets/${ticketId}/details`, {
+  headers: { authorization: 'secret' },
+})
+assert.equal(served.status, 200)
+assert.equal((await served.json()).status, 'ongoing')
+server.closeAllConnections()
+await new Promise((resolve) => server.close(resolve))
 const entryCount = Object.keys(dualEntries).length + Object.keys(esmOnlyEntries).length
-console.log(`smoke test of the built package: ${entryCount} entries resolve (ESM, and CJS but for testing/vitest); a ticket's life runs`)
+console.log(
+  `smoke test of the built package: ${entryCount} entries resolve (ESM, and CJS but for testing/vitest); a ticket's life runs, and is served over a socket`,
+)

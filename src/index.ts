@@ -21,6 +21,7 @@ export { type DerivedDraft, deriveChangeEvents } from './core/derive/derive-chan
 export {
   isTicketError,
   type JetStreamErrorDetails,
+  type MigrationErrorDetails,
   TicketError,
   type TicketErrorCode,
   type TicketErrorDetails,
@@ -82,6 +83,8 @@ export type {
   CommandRecord,
   CommandResult,
   ListTicketsQuery,
+  PrunableTicketStore,
+  PruneOptions,
   ReadEventsQuery,
   StoreCapabilities,
   StoredStream,

@@ -7,8 +7,8 @@
 import { createServer } from 'node:http'
 import { createTicketService, memoryCheckpoint, subscribe } from 'ticket-events'
 import { createTicketHandler, type TicketAuthentication } from 'ticket-events/http'
+import { toNodeListener } from 'ticket-events/http/node'
 import { memoryStore } from 'ticket-events/memory'
-import { toNodeListener } from './node-listener.js'
 
 /** Static API keys, one per workspace. Look them up in your database instead. */
 const API_KEYS = new Map<string, TicketAuthentication>([

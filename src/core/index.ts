@@ -11,6 +11,7 @@ export { type DerivedDraft, deriveChangeEvents } from './derive/derive-change-ev
 export {
   isTicketError,
   type JetStreamErrorDetails,
+  type MigrationErrorDetails,
   TicketError,
   type TicketErrorCode,
   type TicketErrorDetails,

@@ -113,12 +113,15 @@ export interface StoreCapabilities {
   readonly supportsCurrentVersion?: boolean
   /** Offers {@link TicketStore.hasEvent} (default: whether the store has the method). */
   readonly supportsHasEvent?: boolean
+  /** Offers {@link TicketStore.prune} (default: whether the store has the method). */
+  readonly supportsPrune?: boolean
 }
 
 /** The optional methods of {@link TicketStore}, each with the capability flag that says whether it is offered. */
 export const OPTIONAL_STORE_METHODS = {
   currentVersion: 'supportsCurrentVersion',
   hasEvent: 'supportsHasEvent',
+  prune: 'supportsPrune',
 } as const satisfies Record<string, keyof StoreCapabilities>
 
 /**
@@ -133,7 +136,18 @@ export function storeCapabilities(store: TicketStore): Required<StoreCapabilitie
     supportsSnapshots: declared.supportsSnapshots ?? true,
     supportsCurrentVersion: declared.supportsCurrentVersion ?? typeof store.currentVersion === 'function',
     supportsHasEvent: declared.supportsHasEvent ?? typeof store.hasEvent === 'function',
+    supportsPrune: declared.supportsPrune ?? typeof store.prune === 'function',
   }
+}
+
+/** The argument of {@link TicketStore.prune}. */
+export interface PruneOptions {
+  /**
+   * Delete the command records recorded before this instant (an ISO-8601 date-time or a
+   * `Date`). Keep at least the service's dedupe window (48 h by default): a command id
+   * whose record is gone runs again when repeated.
+   */
+  readonly before: string | Date
 }
 
 /**
@@ -192,8 +206,22 @@ export interface TicketStore {
    * does then.
    */
   hasEvent?(eventId: string): Promise<boolean>
+  /**
+   * Optional (capability `supportsPrune`): deletes the idempotency records of
+   * commands recorded before `options.before`, and returns how many it deleted. Nothing
+   * else reads them once they are older than the dedupe window, so they only take space;
+   * run it on a schedule (see `docs/adapters.md`). Events, audits and snapshots are kept.
+   *
+   * @throws {TicketError} `VALIDATION` when `before` is not a time
+   */
+  prune?(options: PruneOptions): Promise<number>
   /** The remembered result of a command recorded at or after `notBefore` (ISO time), or `null`. */
   findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null>
   /** Releases what the store opened itself (not connections or pools the caller passed in). */
   close(): Promise<void>
+}
+
+/** A store that offers {@link TicketStore.prune}, as the built-in stores do. */
+export interface PrunableTicketStore extends TicketStore {
+  prune(options: PruneOptions): Promise<number>
 }

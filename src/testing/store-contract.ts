@@ -15,6 +15,7 @@ import { defineGlobalOrderTests } from './store-contract/global-order-tests.js'
 import { defineIdempotencyTests } from './store-contract/idempotency-tests.js'
 import { defineListTests } from './store-contract/list-tests.js'
 import { defineLostAppendTests } from './store-contract/lost-append-tests.js'
+import { definePruneTests } from './store-contract/prune-tests.js'
 import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from './store-contract/skip-list.js'
 import { defineSnapshotTests } from './store-contract/snapshot-tests.js'
 import { defineStoreBasicsTests } from './store-contract/store-basics-tests.js'
@@ -71,7 +72,10 @@ const argumentsSchema = z.strictObject({
  * - bad input is `VALIDATION` with issue paths and changes nothing;
  * - `migrate()` is idempotent;
  * - `hasEvent`, when offered, tells stored events from others, so an append whose
- *   connection dropped is retried when it did not land and not applied twice when it did.
+ *   connection dropped is retried when it did not land and not applied twice when it did;
+ * - `prune({ before })`, when offered (capability `supportsPrune`),
+ *   deletes the command records recorded before `before` (and nothing else), so a
+ *   pruned command id runs again while a kept one still returns its first result.
  *
  * Every test gets its own store from `makeStore` — which must return an empty store
  * that shares nothing with earlier ones (a new database file, schema or in-memory
@@ -148,6 +152,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('bad input', () => defineValidationTests(test))
       describe('lost connections', () => defineLostAppendTests(test))
       describe('text and ids', () => defineTextAndIdTests(test))
+      describe('pruning command records', () => definePruneTests(test))
     })
 
     it(SKIP_LIST_CHECK_TITLE, () => {

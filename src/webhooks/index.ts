@@ -23,7 +23,13 @@
  * @module
  */
 
+export {
+  type DedupeMigrationSqlOptions,
+  postgresDedupeMigrationSql,
+  sqliteDedupeMigrationSql,
+} from './consumer/dedupe-schema.js'
 export type { ClaimOutcome, DedupeClaim, DedupeStore } from './consumer/dedupe-store.js'
+export { DEFAULT_DEDUPE_TABLE, DEFAULT_DEDUPE_TABLE_PREFIX, type DedupeStoreCommonOptions } from './consumer/dedupe-store-options.js'
 export {
   type ConsumeResult,
   createIdempotentConsumer,
@@ -34,14 +40,8 @@ export {
   type WebhookDelivery,
 } from './consumer/idempotent-consumer.js'
 export { memoryDedupeStore } from './consumer/memory-dedupe-store.js'
-export { type PostgresDedupeStoreOptions, type PostgresQueryable, postgresDedupeStore } from './consumer/postgres-dedupe-store.js'
-export { DEFAULT_DEDUPE_TABLE } from './consumer/sql-identifier.js'
-export {
-  type SqliteDatabaseLike,
-  type SqliteDedupeStoreOptions,
-  type SqliteStatementLike,
-  sqliteDedupeStore,
-} from './consumer/sqlite-dedupe-store.js'
+export { type PostgresDedupeStoreOptions, postgresDedupeStore } from './consumer/postgres-dedupe-store.js'
+export { type SqliteDedupeStoreOptions, sqliteDedupeStore } from './consumer/sqlite-dedupe-store.js'
 export { TRUNCATION_MARKER, type TruncatedField } from './payload/fit-to-size.js'
 export { jsonByteLength, type MeasureVisitor } from './payload/json-byte-length.js'
 export {

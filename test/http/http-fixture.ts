@@ -1,9 +1,11 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createTicketHandler, type TicketHandlerOptions } from '../../src/http/index.js'
+import { toNodeListener } from '../../src/http/node/index.js'
 import { createTicketService } from '../../src/service/create-ticket-service.js'
 import type { TicketService } from '../../src/service/ticket-service.js'
 import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
-import { type ServedHandler, serveHandler } from './serve-handler.js'
 
 export const WORKSPACE_A = '3b241101-e2bb-4255-8caf-4136c566a962'
 export const WORKSPACE_B = '9c5d2a10-7f3e-4b8a-9d61-0e2f4a6b8c1d'
@@ -17,6 +19,27 @@ export const OTHER_USER = '7d2e4f61-3a5b-4c8d-9e0f-1a2b3c4d5e6f'
 export const TEAM = '8e3f5a72-4b6c-4d9e-8f10-2b3c4d5e6f70'
 export const TAG = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b'
 export const OTHER_TAG = '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d'
+
+/** A running loopback server and how to stop it. */
+export interface ServedHandler {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/** Serves a Web `fetch` handler on 127.0.0.1 at a free port, through the library's Node listener. */
+export async function serveHandler(handler: (request: Request) => Promise<Response>): Promise<ServedHandler> {
+  const server = createServer(toNodeListener(handler))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      }),
+  }
+}
 
 /** A ticket service (on a memory store unless told), served over loopback HTTP, with two API keys. */
 export interface HttpFixture {

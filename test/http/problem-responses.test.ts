@@ -4,8 +4,17 @@ import { TicketError } from '../../src/index.js'
 import { createTicketService } from '../../src/service/create-ticket-service.js'
 import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
-import { CHAT, createPendingTicket, type HttpFixture, KEY_A, startHttpFixture, TEAM, USER, WORKSPACE_A } from './http-fixture.js'
-import { serveHandler } from './serve-handler.js'
+import {
+  CHAT,
+  createPendingTicket,
+  type HttpFixture,
+  KEY_A,
+  serveHandler,
+  startHttpFixture,
+  TEAM,
+  USER,
+  WORKSPACE_A,
+} from './http-fixture.js'
 
 interface Problem {
   type: string

@@ -8,9 +8,9 @@ import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 describeStoreContract('memory', () => memoryStore())
 describeStoreContract('memory without snapshots', () => memoryStore({ supportsSnapshots: false }))
-// A store as written before the optional methods existed: the service must manage without them.
+// A store as written before the optional methods and capabilities existed: the service must manage without them.
 describeStoreContract('memory without optional methods', () => {
-  const { currentVersion: _currentVersion, hasEvent: _hasEvent, ...required } = memoryStore()
+  const { currentVersion: _currentVersion, hasEvent: _hasEvent, prune: _prune, capabilities: _capabilities, ...required } = memoryStore()
   return required
 })
 
@@ -70,7 +70,7 @@ function listQuery(workspaceId: string, rest: Partial<Parameters<TicketStore['li
 }
 
 describe('memoryStore', () => {
-  it('is named "memory" and supports snapshots unless told otherwise', () => {
+  it('is named "memory" and supports snapshots and prune unless told otherwise', () => {
     expect(memoryStore().name).toBe('memory')
     expect(memoryStore().capabilities).toEqual({ supportsSnapshots: true })
     expect(memoryStore({ name: 'scratch', supportsSnapshots: false })).toMatchObject({

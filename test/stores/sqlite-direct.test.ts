@@ -125,7 +125,9 @@ describe('sqliteStore on a file', () => {
 
     const database = new Database(filename, { readonly: true })
     try {
-      expect(database.prepare('SELECT version FROM ticket_events_schema').all()).toEqual([{ version: SQLITE_SCHEMA_VERSION }])
+      expect(database.prepare('SELECT version FROM ticket_schema_migrations').all()).toEqual(
+        Array.from({ length: SQLITE_SCHEMA_VERSION }, (_, index) => ({ version: index + 1 })),
+      )
       expect(database.prepare('SELECT COUNT(*) AS count FROM ticket_events').get()).toEqual({ count: 1 })
     } finally {
       database.close()
@@ -137,12 +139,20 @@ describe('sqliteStore on a file', () => {
     await (await openStore(filename)).close()
     const database = new Database(filename)
     database
-      .prepare("INSERT INTO ticket_events_schema VALUES (?, 'from the future', '2100-01-01T00:00:00.000Z')")
+      .prepare("INSERT INTO ticket_schema_migrations VALUES (?, 'from the future', '2100-01-01T00:00:00.000Z')")
       .run(SQLITE_SCHEMA_VERSION + 1)
     database.close()
     const store = sqliteStore({ filename })
     stores.push(store)
-    await expect(store.migrate()).rejects.toThrow(/newer than this library knows/)
+    const error = await rejection(store.migrate())
+    expect(error.code).toBe('UNAVAILABLE')
+    expect(error.retryable).toBe(false)
+    expect(error.details).toMatchObject({
+      reason: 'schema_ahead',
+      expectedVersion: SQLITE_SCHEMA_VERSION,
+      foundVersion: SQLITE_SCHEMA_VERSION + 1,
+    })
+    expect(error.message).toMatch(/newer than this version of ticket-events knows/)
   })
 
   it('keeps every appended event and projection row across a reopen', async () => {
@@ -224,7 +234,7 @@ describe('sqliteStore with a caller-owned database', () => {
       await run(store, ticketId(1), create(ticketId(1)))
       await store.close()
       expect(database.open).toBe(true)
-      expect(database.prepare('SELECT COUNT(*) AS count FROM tickets').get()).toEqual({ count: 1 })
+      expect(database.prepare('SELECT COUNT(*) AS count FROM ticket_projections').get()).toEqual({ count: 1 })
     } finally {
       database.close()
     }

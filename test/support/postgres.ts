@@ -7,7 +7,12 @@
  */
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { type PostgresStoreOptions, type PostgresTicketStore, postgresStore } from '../../src/stores/postgres/index.js'
+import {
+  type PostgresQueryable,
+  type PostgresStoreCommonOptions,
+  type PostgresTicketStore,
+  postgresStore,
+} from '../../src/stores/postgres/index.js'
 
 /** The server the PostgreSQL tests use, or `undefined` to use PGlite. */
 export const PG_URL: string | undefined = process.env['TICKET_EVENTS_PG_URL'] || undefined
@@ -19,8 +24,13 @@ export const NO_SERVER_REASON = 'TICKET_EVENTS_PG_URL is not set: these tests ne
 export interface PostgresTestDatabase {
   /** `server` (TICKET_EVENTS_PG_URL) or `pglite` (in-process). */
   readonly kind: 'server' | 'pglite'
-  /** A fresh store in a new schema (migrate it yourself, or let a service do it). */
-  createStore(): Promise<PostgresTicketStore>
+  /**
+   * A fresh store in a new schema (migrate it yourself, or let a service do it), or in
+   * `options.schema` (dropped at the end too), with the other options given.
+   */
+  createStore(options?: Pick<PostgresStoreCommonOptions, 'schema' | 'tablePrefix' | 'migrate'>): Promise<PostgresTicketStore>
+  /** The connection its stores use: `{ pool }` on the server, `{ pglite }` otherwise. */
+  connection(): Promise<{ readonly pool: pg.Pool } | { readonly pglite: PGlite }>
   /** Runs SQL on the same database (for assertions that look at the tables). */
   query(text: string, params?: unknown[]): Promise<readonly Record<string, unknown>[]>
   /** Drops every schema this database created, and closes its connections. */
@@ -63,7 +73,7 @@ export function createPostgresTestDatabase(): PostgresTestDatabase {
   let pool: Promise<pg.Pool> | undefined
   let pglite: Promise<PGlite> | undefined
 
-  const connection = async (): Promise<PostgresStoreOptions> => {
+  const connection = async (): Promise<{ readonly pool: pg.Pool } | { readonly pglite: PGlite }> => {
     if (PG_URL !== undefined) {
       pool ??= connectTestServer(PG_URL)
       return { pool: await pool }
@@ -74,17 +84,17 @@ export function createPostgresTestDatabase(): PostgresTestDatabase {
 
   const query = async (text: string, params?: unknown[]): Promise<readonly Record<string, unknown>[]> => {
     const options = await connection()
-    const target = 'pool' in options ? options.pool : 'pglite' in options ? options.pglite : undefined
-    if (!target) throw new Error('unreachable')
+    const target: PostgresQueryable = 'pool' in options ? options.pool : options.pglite
     return (await target.query(text, params)).rows as Record<string, unknown>[]
   }
 
   return {
     kind: PG_URL === undefined ? 'pglite' : 'server',
-    async createStore() {
-      const schema = freshSchemaName()
-      schemas.push(schema)
-      return postgresStore({ ...(await connection()), schema })
+    connection,
+    async createStore(options = {}) {
+      const schema = options.schema ?? freshSchemaName()
+      if (!schemas.includes(schema)) schemas.push(schema)
+      return postgresStore({ ...(await connection()), ...options, schema })
     },
     query,
     async dispose() {

@@ -6,12 +6,14 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memoryStore } from '../../src/stores/memory/index.js'
+import { describeDedupeStoreContract } from '../../src/testing/dedupe-store-contract.js'
 import { describeStoreContract } from '../../src/testing/store-contract.js'
 
 /** The parts of vitest's JSON report this file reads. */
 interface JsonReport {
   readonly testResults: ReadonlyArray<{
     readonly assertionResults: ReadonlyArray<{
+      readonly ancestorTitles: readonly string[]
       readonly title: string
       readonly status: string
       readonly failureMessages: readonly string[]
@@ -24,11 +26,13 @@ const vitestCli = join(dirname(createRequire(import.meta.url).resolve('vitest/pa
 const output = mkdtempSync(join(tmpdir(), 'ticket-events-skips-'))
 afterAll(() => rmSync(output, { recursive: true, force: true }))
 
+type TestsByTitle = Map<string, { status: string; failure: string }>
+
 /**
- * Runs `fixtures/rotten-skip-list.fixture.ts` in a separate vitest process (it fails on
- * purpose, so it cannot run inside this one) and returns its tests by title.
+ * Runs the `fixtures/rotten-*.fixture.ts` suites in a separate vitest process (they fail
+ * on purpose, so they cannot run inside this one) and returns each suite's tests by title.
  */
-async function runRottenSkipListSuite(): Promise<Map<string, { status: string; failure: string }>> {
+async function runRottenSkipListSuites(): Promise<Map<string, TestsByTitle>> {
   const reportFile = join(output, 'report.json')
   // The child is a vitest of its own: it must not think it is one of this run's workers.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')))
@@ -42,17 +46,23 @@ async function runRottenSkipListSuite(): Promise<Map<string, { status: string; f
     )
   })
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as JsonReport
-  const tests = new Map<string, { status: string; failure: string }>()
+  const suites = new Map<string, TestsByTitle>()
   for (const file of report.testResults) {
-    for (const test of file.assertionResults) tests.set(test.title, { status: test.status, failure: test.failureMessages.join('\n') })
+    for (const test of file.assertionResults) {
+      const suite = test.ancestorTitles[0] ?? ''
+      const tests = suites.get(suite) ?? new Map()
+      suites.set(suite, tests.set(test.title, { status: test.status, failure: test.failureMessages.join('\n') }))
+    }
   }
-  return tests
+  return suites
 }
 
+const suites = runRottenSkipListSuites()
+
 describe('describeStoreContract skip lists', () => {
-  let tests: Map<string, { status: string; failure: string }>
+  let tests: TestsByTitle
   beforeAll(async () => {
-    tests = await runRottenSkipListSuite()
+    tests = (await suites).get('store contract: memory with a rotten skip list') ?? new Map()
   })
 
   it('fails the skip-list check for a title that names no test, and names that title', () => {
@@ -82,5 +92,35 @@ describe('describeStoreContract skip lists', () => {
     const malformed = () => describeStoreContract('memory', () => memoryStore(), { skip: { 'list() filters by status': 42 } } as never)
     expect(malformed).toThrow(expect.objectContaining({ name: 'TicketError', code: 'VALIDATION' }))
     expect(() => describeStoreContract('', () => memoryStore())).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
+  })
+})
+
+describe('describeDedupeStoreContract skip lists', () => {
+  let tests: TestsByTitle
+  beforeAll(async () => {
+    tests = (await suites).get('dedupe store contract: memory with a rotten skip list') ?? new Map()
+  })
+
+  it('fails the skip-list check for a title that names no test and for an entry without a reason', () => {
+    const check = tests.get('every skip-list entry names a test of this suite and gives a reason')
+    expect(check?.status).toBe('failed')
+    expect(check?.failure).toContain('unknown test title in the skip list: "a claim of a new id is claimed (renamed long ago)"')
+    expect(check?.failure).toContain('skip-list entry without a reason: "release never drops a processed record, even with its token"')
+    expect(tests.get('release never drops a processed record, even with its token')?.status).toBe('passed')
+  })
+
+  it('skips a listed test with its reason in the title, and runs every other test, which pass on the memory store', () => {
+    expect(
+      tests.get('prune also deletes in-flight claims whose lease ran out (skipped: kept to show how a valid entry is reported)')?.status,
+    ).toBe('skipped')
+    const others = [...tests].filter(([title]) => !title.startsWith('every skip-list entry') && !title.includes('(skipped: '))
+    expect(others.length).toBeGreaterThan(10)
+    expect(others.filter(([, test]) => test.status !== 'passed').map(([title]) => title)).toEqual([])
+  })
+
+  it('refuses malformed arguments with VALIDATION before registering anything', () => {
+    expect(() => describeDedupeStoreContract('memory', 'not a factory' as never)).toThrow(
+      expect.objectContaining({ name: 'TicketError', code: 'VALIDATION' }),
+    )
   })
 })

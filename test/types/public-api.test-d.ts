@@ -1,4 +1,6 @@
+import { createServer } from 'node:http'
 import { describe, expectTypeOf, it } from 'vitest'
+import { toNodeListener } from '../../src/http/node/index.js'
 import {
   type Audit,
   type Command,
@@ -13,6 +15,8 @@ import {
   isTicketError,
   type ListQuery,
   type LoadOptions,
+  type PrunableTicketStore,
+  type PruneOptions,
   type ReplayOptions,
   replay,
   type StoreCapabilities,
@@ -26,6 +30,10 @@ import {
   type UnavailableRetryOptions,
   type WorkspaceScope,
 } from '../../src/index.js'
+import type { MigrationPlan } from '../../src/migrations/index.js'
+import { memoryStore } from '../../src/stores/memory/index.js'
+import { type PostgresTicketStore, postgresStore } from '../../src/stores/postgres/index.js'
+import { sqliteStore } from '../../src/stores/sqlite/index.js'
 
 describe('the public API types', () => {
   it('types handle, evolve and replay as in the spec', () => {
@@ -95,6 +103,31 @@ describe('the public API types', () => {
       readonly supportsSnapshots?: boolean
       readonly supportsCurrentVersion?: boolean
       readonly supportsHasEvent?: boolean
+      readonly supportsPrune?: boolean
     }>()
+  })
+
+  it('types prune: optional on a store, present on the built-in ones', () => {
+    expectTypeOf<NonNullable<TicketStore['prune']>>().toEqualTypeOf<(options: PruneOptions) => Promise<number>>()
+    expectTypeOf<PruneOptions['before']>().toEqualTypeOf<string | Date>()
+    expectTypeOf<StoreCapabilities['supportsPrune']>().toEqualTypeOf<boolean | undefined>()
+    // A store written before prune existed still is a TicketStore.
+    expectTypeOf<Omit<TicketStore, 'prune' | 'hasEvent' | 'currentVersion'>>().toExtend<TicketStore>()
+    expectTypeOf(memoryStore).returns.toExtend<PrunableTicketStore>()
+    expectTypeOf(sqliteStore).returns.toExtend<PrunableTicketStore>()
+    expectTypeOf(postgresStore).returns.toEqualTypeOf<PostgresTicketStore>()
+    expectTypeOf<PostgresTicketStore['prune']>().toEqualTypeOf<(options: PruneOptions) => Promise<number>>()
+  })
+
+  it('types the migration runner and the SQL stores options', () => {
+    expectTypeOf<MigrationPlan['migrations'][number]['version']>().toEqualTypeOf<number>()
+    expectTypeOf(sqliteStore).parameter(0).toMatchTypeOf<{ readonly tablePrefix?: string; readonly migrate?: boolean }>()
+    // @ts-expect-error — the options are typed: a misspelt prefix option is a compile error
+    sqliteStore({ filename: ':memory:', tablePrefx: 'x_' })
+  })
+
+  it('types toNodeListener so that Node’s createServer takes it, without @types/node in its own types', () => {
+    const listener = toNodeListener(async () => new Response('ok'))
+    expectTypeOf(createServer).toBeCallableWith(listener)
   })
 })

@@ -75,7 +75,8 @@ export interface TicketErrorDetailsByCode {
     readonly outcome?: 'unknown'
     /** The PostgreSQL transaction of an append whose connection was lost, still in progress. */
     readonly transactionId?: string
-  } & JetStreamErrorDetails
+  } & JetStreamErrorDetails &
+    MigrationErrorDetails
   /** An optional peer dependency a store needs is not installed. */
   MISSING_DRIVER: {
     /** The npm package to install, like `pg` or `better-sqlite3`. */
@@ -86,6 +87,27 @@ export interface TicketErrorDetailsByCode {
     /** The store's name, like `postgres`. */
     readonly store: string
   }
+}
+
+/**
+ * Why a store's schema is not usable (`UNAVAILABLE`, not retryable unless the cause was
+ * transient): the database is behind (`migrate: false` and steps missing), ahead
+ * (migrated by a newer version of the library), or a migration step failed.
+ */
+export interface MigrationErrorDetails {
+  readonly reason?: 'schema_behind' | 'schema_ahead' | 'migration_failed'
+  /** The store, in words, like `the postgres ticket store (schema "public", table prefix "ticket_")`. */
+  readonly store?: string
+  /** The schema version this library needs. */
+  readonly expectedVersion?: number
+  /** The schema version the database is at. */
+  readonly foundVersion?: number
+  /** The step that failed: its number, or `setup` (the lock and the migrations table) or `check`. */
+  readonly failedStep?: number | 'setup' | 'check'
+  /** What the failed step does. */
+  readonly description?: string
+  /** The version the database stayed at (a failed run rolls back whole). */
+  readonly fromVersion?: number
 }
 
 /** Where a NATS JetStream operation failed (`ticket-events/nats`); absent elsewhere. */

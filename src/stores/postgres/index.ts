@@ -11,10 +11,11 @@
  * const tickets = createTicketService({ store: postgresStore({ connectionString: process.env.DATABASE_URL! }) })
  * ```
  *
- * @see `docs/postgres.md` for the tables and how the global order stays gap-free.
+ * @see `docs/postgres.md` for the tables, migrations you run yourself, and how the global order stays gap-free.
  * @module
  */
-export { POSTGRES_MIGRATIONS, type PostgresMigration } from './postgres-schema.js'
+export type { MigrationSql, MigrationStepSql } from '../../migrations/migration-sql.js'
+export { POSTGRES_SCHEMA_VERSION, type PostgresMigrationSqlOptions, postgresMigrationSql } from './postgres-schema.js'
 export { type PostgresTicketStore, postgresStore } from './postgres-store.js'
 export {
   DEFAULT_POSTGRES_SCHEMA,

@@ -52,6 +52,14 @@ export function isLostConnection(error: unknown): boolean {
   return LOST_CONNECTION_MESSAGE.test(stringField(error, 'message') ?? '')
 }
 
+/**
+ * Whether `error`, or the driver error a `TicketError` carries as its `cause` (a failed
+ * migration step), means the connection is gone.
+ */
+export function losesConnection(error: unknown): boolean {
+  return isLostConnection(error) || (isTicketError(error) && isLostConnection(error.cause))
+}
+
 /** Whether `error` is a failure that running the work again can cure. */
 export function isTransientPostgresError(error: unknown): boolean {
   if (isLostConnection(error)) return true

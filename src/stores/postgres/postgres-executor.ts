@@ -11,7 +11,7 @@
  * @module
  */
 import { ConnectionMutex } from './connection-mutex.js'
-import { isLostConnection, lostClientError, toPostgresStoreError } from './postgres-errors.js'
+import { isLostConnection, losesConnection, lostClientError, toPostgresStoreError } from './postgres-errors.js'
 import type { PostgresClient, PostgresPool, PostgresPoolClient, PostgresQueryable } from './postgres-store-config.js'
 
 /** Runs statements alone (autocommit) or together in one transaction. */
@@ -58,7 +58,7 @@ export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() 
       try {
         return await inTransaction(client, work, onError)
       } catch (error) {
-        if (isLostConnection(error)) onError(asError(error))
+        if (losesConnection(error)) onError(asError(isLostConnection(error) ? error : (error as Error).cause))
         throw toPostgresStoreError(error)
       } finally {
         client.removeListener?.('error', onError)
@@ -108,14 +108,18 @@ function checkOut(pool: PostgresPool, onError: (error: Error) => void): Promise<
  * The connection belongs to the caller, and a lost one does not come back: from the
  * first sign of loss (its `error` event, or a statement failing for it) every call fails
  * with an `UNAVAILABLE` that is not retryable.
+ *
+ * @param listen - listen for the connection's `error` event from now until `close()`
+ * (default `true`); an owner that never closes (the webhook dedupe store) leaves it to the
+ * caller, and learns of a loss from the failing statement instead
  */
-export function singleConnectionExecutor(connection: PostgresClient): PostgresExecutor {
+export function singleConnectionExecutor(connection: PostgresClient, { listen = true } = {}): PostgresExecutor {
   const mutex = mutexFor(connection)
   let lost: unknown
   const onError = (error: Error): void => {
     lost ??= error
   }
-  connection.on?.('error', onError)
+  if (listen) connection.on?.('error', onError)
 
   const guarded = <T>(work: () => Promise<T>): Promise<T> =>
     mutex.run(async () => {
@@ -123,9 +127,10 @@ export function singleConnectionExecutor(connection: PostgresClient): PostgresEx
       try {
         return await work()
       } catch (error) {
-        if (!isLostConnection(error)) throw toPostgresStoreError(error)
-        lost ??= error
-        throw lostClientError(error)
+        if (!losesConnection(error)) throw toPostgresStoreError(error)
+        const cause = isLostConnection(error) ? error : (error as Error).cause
+        lost ??= cause
+        throw lostClientError(cause)
       }
     })
 

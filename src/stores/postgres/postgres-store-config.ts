@@ -8,6 +8,8 @@
  * @module
  */
 import * as z from 'zod/mini'
+import { lowercaseIdentifierSchema } from '../shared/sql-names.js'
+import { sqlStoreOptionShape } from '../shared/store-options.js'
 
 /** What the store reads from a query result: the rows, as the driver parsed them. */
 export interface PostgresQueryResult {
@@ -60,6 +62,20 @@ export interface PostgresStoreCommonOptions {
    * Tests use a fresh schema each to isolate themselves.
    */
   readonly schema?: string
+  /**
+   * The start of every table name (default `ticket_`: `ticket_events`,
+   * `ticket_projections`, …): up to 24 lowercase letters, digits and `_`, or `''`.
+   * Another prefix means other tables — a database made with one is not found under another.
+   */
+  readonly tablePrefix?: string
+  /**
+   * Whether the store creates and upgrades its tables on first use (default `true`).
+   * With `false` it only checks that the schema is at the version this library needs,
+   * and fails with `TicketError('UNAVAILABLE')` (`details.reason: 'schema_behind'`) when
+   * it is not: apply the migrations yourself (`npx ticket-events sql postgres`), for
+   * example to run the store as a role that may only read and write data.
+   */
+  readonly migrate?: boolean
 }
 
 /**
@@ -83,12 +99,6 @@ export type PostgresStoreOptions = PostgresStoreCommonOptions &
 /** The default schema. */
 export const DEFAULT_POSTGRES_SCHEMA = 'public'
 
-const schemaNameSchema = z
-  .string()
-  .check(
-    z.regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'Expected a schema name: lowercase letters, digits and _, starting with a letter or _' }),
-  )
-
 const queryable = (what: string, methods: readonly string[]) =>
   z.custom<unknown>(
     (value: unknown) =>
@@ -98,19 +108,30 @@ const queryable = (what: string, methods: readonly string[]) =>
     { error: `Expected ${what} with ${methods.map((method) => `${method}()`).join(' and ')}` },
   )
 
+/**
+ * Validators of the connections a caller passes in (`pool`, `client`, `pglite`), shared
+ * with the webhook dedupe store, which takes the same ones.
+ *
+ * @internal
+ */
+export const postgresConnectionShape = {
+  pool: z.optional(queryable('a pool', ['query', 'connect', 'end'])),
+  client: z.optional(queryable('a client', ['query'])),
+  pglite: z.optional(queryable('a PGlite instance', ['query'])),
+}
+
 const CONNECTION_KEYS = ['connectionString', 'pool', 'client', 'pglite'] as const
 
 /** Validates {@link PostgresStoreOptions}: exactly one way of connecting, and a safe schema name. */
 export const postgresStoreOptionsSchema = z
   .strictObject({
-    schema: z.optional(schemaNameSchema),
+    schema: z.optional(lowercaseIdentifierSchema),
+    ...sqlStoreOptionShape,
     connectionString: z.optional(
       z.string().check(z.regex(/^postgres(ql)?:\/\//, { error: 'Expected a postgres:// or postgresql:// URL' })),
     ),
     maxConnections: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
-    pool: z.optional(queryable('a pool', ['query', 'connect', 'end'])),
-    client: z.optional(queryable('a client', ['query'])),
-    pglite: z.optional(queryable('a PGlite instance', ['query'])),
+    ...postgresConnectionShape,
   })
   .check(
     z.superRefine((options, ctx) => {

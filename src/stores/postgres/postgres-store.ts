@@ -6,13 +6,20 @@ import type {
   AppendBatch,
   CommandResult,
   ListTicketsQuery,
+  PrunableTicketStore,
   ReadEventsQuery,
   StoreCapabilities,
   StoredStream,
   TicketStore,
 } from '../../store-contract/ticket-store.js'
+import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
+import { containsPattern, searchable } from '../shared/like-pattern.js'
+import { pruneCutoff } from '../shared/prune-options.js'
+import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
+import { commandRecordedError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
 import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
-import { bootstrapStatements, POSTGRES_MIGRATIONS, quoteIdentifier } from './postgres-schema.js'
+import { migratePostgres } from './postgres-migrator.js'
+import { postgresMigrationPlan, postgresTables } from './postgres-schema.js'
 import { type PostgresStatements, postgresStatements } from './postgres-statements.js'
 import {
   DEFAULT_POSTGRES_SCHEMA,
@@ -23,16 +30,17 @@ import {
 } from './postgres-store-config.js'
 
 /** A {@link TicketStore} kept in PostgreSQL, with the schema it lives in. */
-export interface PostgresTicketStore extends TicketStore {
+export interface PostgresTicketStore extends PrunableTicketStore {
   readonly name: 'postgres'
   readonly capabilities: StoreCapabilities
   /** The PostgreSQL schema holding the store's tables. */
   readonly schema: string
+  /** The start of the store's table names (`ticket_` unless told otherwise). */
+  readonly tablePrefix: string
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const UNIQUE_VIOLATION = '23505'
-const STREAM_VERSION_CONSTRAINT = 'ticket_events_stream_version_key'
 const DEFAULT_MAX_CONNECTIONS = 10
 /** How long the pool the store opens waits for a new connection before giving up (pg's default is forever). */
 const CONNECT_TIMEOUT_MS = 5000
@@ -79,8 +87,10 @@ const MAX_UNSETTLED_APPENDS = 1000
 export function postgresStore(options: PostgresStoreOptions): PostgresTicketStore {
   const parsed = parseWith(postgresStoreOptionsSchema, options, 'postgresStore options')
   const schemaName = parsed.schema ?? DEFAULT_POSTGRES_SCHEMA
+  const tables = postgresTables(schemaName, parsed.tablePrefix ?? DEFAULT_TABLE_PREFIX)
+  const plan = postgresMigrationPlan(tables)
   const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
-  const sql = postgresStatements(quoteIdentifier(schemaName))
+  const sql = postgresStatements(tables)
   let closed: Promise<void> | undefined
   // Appends whose connection was lost once all their statements had run (so COMMIT may
   // have been sent): first event id → the transaction's id, so hasEvent can wait for a
@@ -96,31 +106,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
     name: 'postgres',
     capabilities: { supportsSnapshots: true },
     schema: schemaName,
+    tablePrefix: tables.prefix,
 
     async migrate() {
       if (closed) throw storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`)
-      const schema = quoteIdentifier(schemaName)
-      await executor.transaction(async (session) => {
-        // Two processes migrating at once queue here instead of racing on CREATE.
-        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ticket-events:migrate:${schemaName}`])
-        for (const statement of bootstrapStatements(schema)) await session.query(statement)
-        const applied = await session.query(`SELECT coalesce(max(version), 0)::int AS version FROM ${schema}.ticket_schema_migrations`)
-        const current = Number(row(applied.rows[0])['version'] ?? 0)
-        const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
-        if (current > latest) {
-          throw new Error(
-            `Schema "${schemaName}" is at migration ${current}, newer than this version of ticket-events knows (${latest}); upgrade the library.`,
-          )
-        }
-        for (const migration of POSTGRES_MIGRATIONS) {
-          if (migration.version <= current) continue
-          for (const statement of migration.statements(schema)) await session.query(statement)
-          await session.query(`INSERT INTO ${schema}.ticket_schema_migrations (version, description) VALUES ($1, $2)`, [
-            migration.version,
-            migration.description,
-          ])
-        }
-      })
+      await migratePostgres(executor, plan, tables.qualified.migrations, parsed.migrate ?? true)
     },
 
     async loadStream(ticketId, { snapshotSchemaVersion }) {
@@ -153,9 +143,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
           if (unsettled.size > MAX_UNSETTLED_APPENDS) unsettled.delete(unsettled.keys().next().value as string)
         }
         // The unique (ticket_id, version) is the backstop behind the projection check.
-        if (isUniqueViolation(error, STREAM_VERSION_CONSTRAINT)) {
+        if (isUniqueViolation(error, tables.streamVersionConstraint)) {
           const actual = await currentVersion(executor, sql, batch.ticketId)
-          throw concurrencyError(batch, actual, error)
+          throw versionConflictError(batch.ticketId, batch.expectedVersion, actual, error)
         }
         throw error
       }
@@ -191,6 +181,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
         unsettled.delete(eventId)
       }
       return (await run(sql.eventExists, [eventId])).length > 0
+    },
+
+    async prune(options) {
+      const before = pruneCutoff(options)
+      const [pruned] = await run(sql.pruneCommands, [before])
+      return Number(row(pruned)['count'] ?? 0)
     },
 
     async findCommand(ticketId, commandId, notBefore) {
@@ -278,7 +274,7 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
       : await session.query(sql.updateProjection, [...projection, expectedVersion])
   if (locked.rows.length === 0) {
     const actual = await session.query(sql.currentVersion, [ticketId])
-    throw concurrencyError(batch, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
+    throw versionConflictError(ticketId, expectedVersion, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
   }
   const transactionId = String(row(locked.rows[0])['transaction_id'])
 
@@ -299,15 +295,7 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
   if (batch.command) {
     const { commandId, recordedAt, result, notBefore } = batch.command
     const recorded = await session.query(sql.recordCommand, [ticketId, commandId, recordedAt, JSON.stringify(result), notBefore ?? null])
-    if (recorded.rows.length === 0) {
-      throw new TicketError(
-        'CONCURRENCY',
-        `Command ${commandId} already ran on ticket ${ticketId}; its first result stands and nothing was written.`,
-        {
-          details: { ticketId, commandId, expectedVersion, actualVersion: expectedVersion },
-        },
-      )
-    }
+    if (recorded.rows.length === 0) throw commandRecordedError(ticketId, commandId, expectedVersion)
   }
   return transactionId
 }
@@ -325,19 +313,15 @@ async function readEvents(
   const conditions: string[] = []
   if (query.workspaceId !== undefined) {
     if (!UUID.test(query.workspaceId)) {
-      if (query.afterId !== undefined) throw unknownCursor(query.afterId)
+      if (query.afterId !== undefined) throw unknownCursorError(query.afterId)
       return []
     }
     conditions.push(`workspace_id = ${param(query.workspaceId)}`)
   }
   if (query.afterId !== undefined) {
-    // Event ids are ULIDs, which are case-insensitive; they are stored in canonical upper case.
-    const found = await run(sql.resolveCursor, [query.afterId.toUpperCase()])
-    const cursor = found[0] === undefined ? null : row(found[0])
-    if (!cursor || (query.workspaceId !== undefined && String(cursor['workspace_id']) !== query.workspaceId.toLowerCase())) {
-      throw unknownCursor(query.afterId)
-    }
-    conditions.push(`(transaction_id, position) > (${param(cursor['transaction_id'])}::xid8, ${param(cursor['position'])}::bigint)`)
+    const found = (await run(sql.resolveCursor, [cursorEventId(query.afterId)])) as CursorRow[]
+    const cursor = visibleCursor(query.afterId, found[0], query.workspaceId)
+    conditions.push(`(transaction_id, position) > (${param(cursor.transactionId)}::xid8, ${param(cursor.position)}::bigint)`)
   }
   if (query.type !== undefined) conditions.push(`type = ${param(query.type)}`)
   if (query.occurredAfter !== undefined) conditions.push(`occurred_at > ${param(query.occurredAfter)}::timestamptz`)
@@ -363,7 +347,7 @@ async function listTickets(
   if (query.chatIds.length > 0) conditions.push(`chat_id = ANY(${param(uuids(query.chatIds))}::uuid[])`)
   if (query.tagIds.length > 0) conditions.push(`tag_ids && ${param(uuids(query.tagIds))}::uuid[]`)
   if (query.search !== undefined && query.search !== '') {
-    conditions.push(`summary_lower LIKE ${param(`%${escapeLike(searchable(query.search))}%`)} ESCAPE '\\'`)
+    conditions.push(`summary_lower LIKE ${param(containsPattern(query.search))} ESCAPE '\\'`)
   }
   if (!query.includeRemoved) conditions.push('NOT archived AND NOT deleted')
   const limit = param(query.pageSize)
@@ -377,18 +361,11 @@ async function currentVersion(executor: PostgresExecutor, sql: PostgresStatement
   return rows[0] === undefined ? 0 : Number(row(rows[0])['version'])
 }
 
-function concurrencyError(batch: AppendBatch, actualVersion: number, cause?: unknown): TicketError {
-  return new TicketError(
-    'CONCURRENCY',
-    `Ticket ${batch.ticketId} is at version ${actualVersion}, not the expected ${batch.expectedVersion}; nothing was written. Reload and retry.`,
-    { details: { ticketId: batch.ticketId, expectedVersion: batch.expectedVersion, actualVersion }, cause },
-  )
-}
-
-function unknownCursor(afterId: string): TicketError {
-  return new TicketError('VALIDATION', `Unknown afterId ${afterId}: no such event in the log this query reads.`, {
-    issues: [{ path: ['afterId'], message: 'No such event', code: 'custom' }],
-  })
+/** The cursor event, as `resolveCursor` reads it. */
+interface CursorRow {
+  readonly transactionId: string
+  readonly position: string
+  readonly workspaceId: string
 }
 
 function inVersionOrder(events: readonly TicketEvent[]): boolean {
@@ -403,19 +380,6 @@ function row(value: unknown): Record<string, unknown> {
 /** Drivers parse `json` columns unless told not to; accept both forms. */
 function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T
-}
-
-/**
- * The form of a summary that search compares: lowercased the JavaScript way (the same
- * everywhere, whatever the database's locale) and without NUL, which PostgreSQL text cannot hold.
- */
-function searchable(text: string): string {
-  return text.toLowerCase().replaceAll('\u0000', '')
-}
-
-/** Escapes LIKE's wildcards so the search is a literal substring. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`)
 }
 
 /** Drops values that are not UUIDs: they could match nothing, and would fail the cast. */

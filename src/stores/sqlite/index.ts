@@ -12,6 +12,7 @@
  *
  * @module
  */
-export { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, type SqliteMigration } from './sqlite-schema.js'
+export type { MigrationSql, MigrationStepSql } from '../../migrations/migration-sql.js'
+export { SQLITE_SCHEMA_VERSION, type SqliteMigrationSqlOptions, sqliteMigrationSql } from './sqlite-schema.js'
 export { DEFAULT_SQLITE_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_SYNCHRONOUS, sqliteStore } from './sqlite-store.js'
 export type * from './sqlite-store-config.js'

@@ -1,13 +1,12 @@
 /**
- * The SQLite tables of `ticket-events`, as numbered migrations. `migrate()` applies the
- * ones a database has not seen yet, recording each in `ticket_events_schema`.
+ * The SQLite tables of `ticket-events` and their numbered migrations, for one table
+ * prefix. With the default prefix `ticket_`:
  *
- * Tables (all created with `IF NOT EXISTS`):
  * - `ticket_events`: the log. `position` (INTEGER PRIMARY KEY AUTOINCREMENT) is the one
  *   global order: SQLite serialises writers, so commit order is position order, and
  *   AUTOINCREMENT never reuses a position. `(ticket_id, version)` is unique.
- * - `tickets`: the `list()` projection, one row per ticket, written in the same
- *   transaction as its events: a column per filter plus the whole state as JSON.
+ * - `ticket_projections`: the `list()` projection, one row per ticket, written in the
+ *   same transaction as its events: a column per filter plus the whole state as JSON.
  *   `summary_folded` is the lower-cased summary (`''` when there is none) that `search`
  *   matches against.
  * - `ticket_tags`: the projection's tags, one row per (ticket, tag), for the tag filter.
@@ -16,32 +15,62 @@
  *   `TICKET_SCHEMA_VERSION` they were written under.
  * - `ticket_commands`: the idempotency records, unique per (ticket, command id); a record
  *   older than the dedupe window is replaced when the command runs again.
+ * - `ticket_schema_migrations`: which numbered migrations ran.
  *
  * @module
  */
+import * as z from 'zod/mini'
+import { parseWith } from '../../core/commands/parse-command.js'
+import type { Migration, MigrationPlan } from '../../migrations/migration.js'
+import { type MigrationSql, migrationSql } from '../../migrations/migration-sql.js'
+import {
+  DEFAULT_TABLE_PREFIX,
+  quoteIdentifier,
+  quoteLiteral,
+  type TicketTableNames,
+  tablePrefixSchema,
+  ticketTableNames,
+} from '../shared/sql-names.js'
 
-/** One step of the schema; `version` numbers are never reused or edited once released. */
-export interface SqliteMigration {
-  readonly version: number
-  readonly description: string
-  readonly sql: string
+/** A store's tables: the prefix and every name derived from it. */
+export interface SqliteTables {
+  readonly prefix: string
+  /** Unquoted table names. */
+  readonly names: TicketTableNames
+  /** Quoted table names, ready for SQL text. */
+  readonly quoted: TicketTableNames
 }
 
-/** Records which migrations ran. Created before anything else. */
-export const SCHEMA_VERSION_TABLE_SQL = `
-CREATE TABLE IF NOT EXISTS ticket_events_schema (
-  version     INTEGER PRIMARY KEY,
-  description TEXT NOT NULL,
-  applied_at  TEXT NOT NULL
-);`
+/** The names of the tables with `prefix`. */
+export function sqliteTables(prefix: string): SqliteTables {
+  const names = ticketTableNames(prefix)
+  const quoted = Object.fromEntries(
+    Object.entries(names).map(([role, table]) => [role, quoteIdentifier(table)]),
+  ) as unknown as TicketTableNames
+  return { prefix, names, quoted }
+}
 
-/** Every migration, in order. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
-  {
-    version: 1,
-    description: 'events, projection, tags, audits, snapshots, command records',
-    sql: `
-CREATE TABLE IF NOT EXISTS ticket_events (
+/**
+ * The tables of ticket-events 0.1, which took no prefix: the projection was `tickets`
+ * (a name apps often use themselves) and the migrations were recorded in
+ * `ticket_events_schema`. Migration 2 renames them; a database made since has the new names.
+ */
+const LEGACY = { projections: 'tickets', migrations: 'ticket_events_schema' } as const
+
+/** The store's steps, oldest first. Never edit a released one: add a step. */
+function sqliteMigrations({ prefix, names: n, quoted: t }: SqliteTables): readonly Migration[] {
+  const i = quoteIdentifier
+  const projectionIndexes = [
+    `CREATE INDEX ${i(`${n.projections}_by_workspace`)} ON ${t.projections} (workspace_id, created_at DESC, id)`,
+    `CREATE INDEX ${i(`${n.projections}_by_assignee`)} ON ${t.projections} (workspace_id, assignee_id)`,
+    `CREATE INDEX ${i(`${n.projections}_by_chat`)} ON ${t.projections} (workspace_id, chat_id)`,
+  ]
+  return [
+    {
+      version: 1,
+      description: 'events, projections, tags, audits, snapshots, command records',
+      statements: [
+        `CREATE TABLE ${t.events} (
   position     INTEGER PRIMARY KEY AUTOINCREMENT,
   id           TEXT NOT NULL UNIQUE,
   ticket_id    TEXT NOT NULL,
@@ -52,11 +81,10 @@ CREATE TABLE IF NOT EXISTS ticket_events (
   payload      TEXT NOT NULL,
   meta         TEXT NOT NULL,
   UNIQUE (ticket_id, version)
-);
-CREATE INDEX IF NOT EXISTS ticket_events_by_workspace ON ticket_events (workspace_id, position);
-CREATE INDEX IF NOT EXISTS ticket_events_by_type ON ticket_events (type, position);
-
-CREATE TABLE IF NOT EXISTS tickets (
+)`,
+        `CREATE INDEX ${i(`${n.events}_by_workspace`)} ON ${t.events} (workspace_id, position)`,
+        `CREATE INDEX ${i(`${n.events}_by_type`)} ON ${t.events} (type, position)`,
+        `CREATE TABLE ${t.projections} (
   id             TEXT PRIMARY KEY,
   workspace_id   TEXT NOT NULL,
   chat_id        TEXT NOT NULL,
@@ -69,69 +97,137 @@ CREATE TABLE IF NOT EXISTS tickets (
   updated_at     TEXT NOT NULL,
   version        INTEGER NOT NULL,
   state          TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS tickets_by_workspace ON tickets (workspace_id, created_at DESC, id);
-CREATE INDEX IF NOT EXISTS tickets_by_assignee ON tickets (workspace_id, assignee_id);
-CREATE INDEX IF NOT EXISTS tickets_by_chat ON tickets (workspace_id, chat_id);
-
-CREATE TABLE IF NOT EXISTS ticket_tags (
-  ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+)`,
+        ...projectionIndexes,
+        `CREATE TABLE ${t.tags} (
+  ticket_id TEXT NOT NULL REFERENCES ${t.projections} (id) ON DELETE CASCADE,
   tag_id    TEXT NOT NULL,
   PRIMARY KEY (ticket_id, tag_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ticket_tags_by_tag ON ticket_tags (tag_id, ticket_id);
-
-CREATE TABLE IF NOT EXISTS ticket_audits (
+) WITHOUT ROWID`,
+        `CREATE INDEX ${i(`${n.tags}_by_tag`)} ON ${t.tags} (tag_id, ticket_id)`,
+        `CREATE TABLE ${t.audits} (
   id         TEXT PRIMARY KEY,
   ticket_id  TEXT NOT NULL,
   created_at TEXT NOT NULL,
   record     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ticket_audits_by_ticket ON ticket_audits (ticket_id, created_at);
-
-CREATE TABLE IF NOT EXISTS ticket_snapshots (
+)`,
+        `CREATE INDEX ${i(`${n.audits}_by_ticket`)} ON ${t.audits} (ticket_id, created_at)`,
+        `CREATE TABLE ${t.snapshots} (
   ticket_id      TEXT NOT NULL,
   schema_version INTEGER NOT NULL,
   version        INTEGER NOT NULL,
   state          TEXT NOT NULL,
   PRIMARY KEY (ticket_id, schema_version, version)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS ticket_commands (
+) WITHOUT ROWID`,
+        `CREATE TABLE ${t.commands} (
   ticket_id   TEXT NOT NULL,
   command_id  TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
   result      TEXT NOT NULL,
   PRIMARY KEY (ticket_id, command_id)
-) WITHOUT ROWID;`,
-  },
-]
+) WITHOUT ROWID`,
+      ],
+    },
+    {
+      version: 2,
+      description: 'the projection renamed from tickets, the migrations table from ticket_events_schema',
+      // 0.1's tables are only ever found under the default prefix: a store with another
+      // prefix never had them, and this step has nothing to do there.
+      ...(prefix === DEFAULT_TABLE_PREFIX
+        ? {
+            onlyIf: {
+              query: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ${quoteLiteral(LEGACY.migrations)}`,
+              reason: `for a database created by ticket-events 0.1 (it has the table ${LEGACY.migrations}; print the script for it with --after 1)`,
+            },
+            statements: [
+              // Renaming also rewrites the tag table's reference to the projection.
+              `ALTER TABLE ${i(LEGACY.projections)} RENAME TO ${t.projections}`,
+              `DROP INDEX ${i(`${LEGACY.projections}_by_workspace`)}`,
+              `DROP INDEX ${i(`${LEGACY.projections}_by_assignee`)}`,
+              `DROP INDEX ${i(`${LEGACY.projections}_by_chat`)}`,
+              ...projectionIndexes,
+              `INSERT INTO ${t.migrations} (version, description, applied_at) SELECT version, description, applied_at FROM ${i(LEGACY.migrations)}`,
+              `DROP TABLE ${i(LEGACY.migrations)}`,
+            ],
+          }
+        : { statements: [] }),
+    },
+    {
+      version: 3,
+      description: 'command records indexed by recorded_at, for prune()',
+      statements: [`CREATE INDEX ${i(`${n.commands}_by_recorded_at`)} ON ${t.commands} (recorded_at)`],
+    },
+  ]
+}
 
-/** The newest schema version this library knows. */
-export const SQLITE_SCHEMA_VERSION: number = SQLITE_MIGRATIONS.at(-1)?.version ?? 0
+/** The newest schema version of the SQLite ticket store. */
+export const SQLITE_SCHEMA_VERSION = 3
+
+/** The setup and record statements of a migrations table, shared by the ticket store and the webhook dedupe store. */
+export function sqliteMigrationBookkeeping(migrationsTable: string): Pick<MigrationPlan, 'lock' | 'setup' | 'record'> {
+  const table = quoteIdentifier(migrationsTable)
+  return {
+    // The migration's transaction is BEGIN IMMEDIATE: it holds the write lock from the start.
+    lock: [],
+    setup: [
+      `CREATE TABLE IF NOT EXISTS ${table} (
+  version     INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at  TEXT NOT NULL
+)`,
+    ],
+    record: (step) =>
+      `INSERT INTO ${table} (version, description, applied_at) VALUES (${step.version}, ${quoteLiteral(step.description)}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+  }
+}
+
+/** What the migration runner needs of the ticket store's tables. */
+export function sqliteMigrationPlan(tables: SqliteTables): MigrationPlan {
+  return {
+    store: `the SQLite ticket store (table prefix "${tables.prefix}")`,
+    migrations: sqliteMigrations(tables),
+    ...sqliteMigrationBookkeeping(tables.names.migrations),
+    printCommand: (after) =>
+      `npx ticket-events sql sqlite${tables.prefix === DEFAULT_TABLE_PREFIX ? '' : ` --table-prefix ${tables.prefix || "''"}`}${after > 0 ? ` --after ${after}` : ''}`,
+  }
+}
 
 /**
- * The statements `append` runs, shared with the benchmark so its raw-driver baseline
- * writes exactly the same rows with exactly the same SQL.
- *
- * @internal
+ * Where the applied version is recorded: the migrations table, and under the default
+ * prefix also 0.1's, until migration 2 moves its rows over.
  */
-export const APPEND_SQL = {
-  currentVersion: 'SELECT COALESCE(MAX(version), 0) AS version FROM ticket_events WHERE ticket_id = ?',
-  recordedCommand: 'SELECT recorded_at FROM ticket_commands WHERE ticket_id = ? AND command_id = ?',
-  insertEvent: `INSERT INTO ticket_events (id, ticket_id, workspace_id, version, type, occurred_at, payload, meta)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  upsertTicket: `INSERT INTO tickets (id, workspace_id, chat_id, status, assignee_id, summary_folded, archived, deleted,
-      created_at, updated_at, version, state)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET
-      workspace_id = excluded.workspace_id, chat_id = excluded.chat_id, status = excluded.status,
-      assignee_id = excluded.assignee_id, summary_folded = excluded.summary_folded, archived = excluded.archived,
-      deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at,
-      version = excluded.version, state = excluded.state`,
-  deleteTags: 'DELETE FROM ticket_tags WHERE ticket_id = ?',
-  insertTag: 'INSERT OR IGNORE INTO ticket_tags (ticket_id, tag_id) VALUES (?, ?)',
-  insertAudit: 'INSERT INTO ticket_audits (id, ticket_id, created_at, record) VALUES (?, ?, ?, ?)',
-  insertSnapshot: `INSERT OR REPLACE INTO ticket_snapshots (ticket_id, schema_version, version, state) VALUES (?, ?, ?, ?)`,
-  insertCommand: 'INSERT OR REPLACE INTO ticket_commands (ticket_id, command_id, recorded_at, result) VALUES (?, ?, ?, ?)',
-} as const
+export function sqliteVersionTables(tables: SqliteTables): readonly string[] {
+  return tables.prefix === DEFAULT_TABLE_PREFIX ? [tables.names.migrations, LEGACY.migrations] : [tables.names.migrations]
+}
+
+/** Options of {@link sqliteMigrationSql}. */
+export interface SqliteMigrationSqlOptions {
+  /** The prefix of the store's table names (default `ticket_`), as in `sqliteStore({ tablePrefix })`. */
+  readonly tablePrefix?: string
+  /** Leave out the migrations up to this version, which the database has already. */
+  readonly after?: number
+}
+
+const migrationSqlOptionsSchema = z.optional(
+  z.strictObject({ tablePrefix: z.optional(tablePrefixSchema), after: z.optional(z.int().check(z.nonnegative())) }),
+)
+
+/**
+ * The SQLite ticket store's migrations as SQL — each step's statements and the insert
+ * that records it — to apply with your own tools before running the store with
+ * `migrate: false`. The same as `npx ticket-events sql sqlite`.
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ *
+ * @example
+ * ```ts
+ * import { sqliteMigrationSql } from 'ticket-events/sqlite'
+ *
+ * database.exec(sqliteMigrationSql().script) // or: npx ticket-events sql sqlite | sqlite3 tickets.db
+ * ```
+ */
+export function sqliteMigrationSql(options?: SqliteMigrationSqlOptions): MigrationSql {
+  parseWith(migrationSqlOptionsSchema, options, 'sqliteMigrationSql options')
+  const tables = sqliteTables(options?.tablePrefix ?? DEFAULT_TABLE_PREFIX)
+  return migrationSql(sqliteMigrationPlan(tables), { after: options?.after ?? 0, begin: 'BEGIN IMMEDIATE' })
+}

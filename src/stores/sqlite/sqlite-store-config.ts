@@ -77,6 +77,19 @@ export interface SqliteStoreCommonOptions {
   readonly busyTimeoutMs?: number
   /** Durability of each commit (default `NORMAL`); see {@link SqliteSynchronous}. */
   readonly synchronous?: SqliteSynchronous
+  /**
+   * The start of every table name (default `ticket_`: `ticket_events`,
+   * `ticket_projections`, …): up to 24 lowercase letters, digits and `_`, or `''`.
+   * Another prefix means other tables — a database made with one is not found under another.
+   */
+  readonly tablePrefix?: string
+  /**
+   * Whether the store creates and upgrades its tables on first use (default `true`).
+   * With `false` it only checks that they are at the version this library needs, and
+   * fails with `TicketError('UNAVAILABLE')` (`details.reason: 'schema_behind'`) when they
+   * are not: apply the migrations yourself first (`npx ticket-events sql sqlite`).
+   */
+  readonly migrate?: boolean
 }
 
 /**

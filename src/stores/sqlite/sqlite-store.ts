@@ -1,19 +1,30 @@
 import * as z from 'zod/mini'
 import { parseWith } from '../../core/commands/parse-command.js'
-import { storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
+import { storeClosedError } from '../../core/errors/ticket-error.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
   AppendBatch,
   CommandResult,
   ListTicketsQuery,
+  PrunableTicketStore,
+  PruneOptions,
   ReadEventsQuery,
   StoredStream,
   TicketStore,
 } from '../../store-contract/ticket-store.js'
+import { canonicalTime } from '../shared/canonical-time.js'
+import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
+import { containsPattern, searchable } from '../shared/like-pattern.js'
+import { pruneCutoff } from '../shared/prune-options.js'
+import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
+import { commandRecordedError, versionConflictError } from '../shared/store-errors.js'
+import { sqlStoreOptionShape } from '../shared/store-options.js'
 import { toSqliteStoreError } from './sqlite-errors.js'
+import { immediate, migrateSqlite } from './sqlite-migrator.js'
 import { type OwnedSqliteDatabase, openSqliteFile } from './sqlite-open.js'
-import { APPEND_SQL, SCHEMA_VERSION_TABLE_SQL, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js'
+import { sqliteMigrationPlan, sqliteTables, sqliteVersionTables } from './sqlite-schema.js'
+import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js'
 import type { SqliteDatabase, SqliteStatement, SqliteStoreOptions, SqliteSynchronous } from './sqlite-store-config.js'
 
 /** How long a writer waits for the write lock unless told otherwise, in ms. */
@@ -44,6 +55,7 @@ const optionsSchema = z
     database: z.optional(databaseShape),
     busyTimeoutMs: z.optional(z.int().check(z.minimum(0), z.maximum(2_147_483_647))),
     synchronous: z.optional(z.enum(['NORMAL', 'FULL'])),
+    ...sqlStoreOptionShape,
   })
   .check(
     z.superRefine((options, ctx) => {
@@ -95,21 +107,22 @@ const optionsSchema = z
  * await tickets.close()
  * ```
  */
-export function sqliteStore(options: SqliteStoreOptions): TicketStore {
+export function sqliteStore(options: SqliteStoreOptions): PrunableTicketStore {
   parseWith(optionsSchema, options, 'sqliteStore options')
-  if (options.database !== undefined) return withTypedDriverErrors(new SqliteTicketStore(async () => options.database, false))
+  const schema = { tables: sqliteTables(options.tablePrefix ?? DEFAULT_TABLE_PREFIX), migrate: options.migrate ?? true }
+  if (options.database !== undefined) return withTypedDriverErrors(new SqliteTicketStore(async () => options.database, false, schema))
   const settings = {
     busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
     synchronous: options.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS,
   }
-  return withTypedDriverErrors(new SqliteTicketStore(() => openSqliteFile(options.filename, settings), true))
+  return withTypedDriverErrors(new SqliteTicketStore(() => openSqliteFile(options.filename, settings), true, schema))
 }
 
 /**
  * The store as callers see it: every method's busy or locked database becomes a retryable
  * `UNAVAILABLE` (see {@link toSqliteStoreError}), in this one place rather than in each method.
  */
-function withTypedDriverErrors(store: SqliteTicketStore): TicketStore {
+function withTypedDriverErrors(store: SqliteTicketStore): PrunableTicketStore {
   const typed =
     <Args extends unknown[], Result>(method: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {
@@ -129,6 +142,7 @@ function withTypedDriverErrors(store: SqliteTicketStore): TicketStore {
     listTickets: typed(store.listTickets),
     currentVersion: typed(store.currentVersion),
     hasEvent: typed(store.hasEvent),
+    prune: typed(store.prune),
     findCommand: typed(store.findCommand),
     close: typed(store.close),
   }
@@ -147,22 +161,11 @@ interface EventRow {
 
 type StreamRow = Omit<EventRow, 'ticket_id' | 'workspace_id'>
 
-const EVENT_COLUMNS = 'id, ticket_id, workspace_id, version, type, occurred_at, payload, meta'
-
-const READ_SQL = {
-  appliedVersions: 'SELECT version FROM ticket_events_schema',
-  recordMigration: 'INSERT INTO ticket_events_schema (version, description, applied_at) VALUES (?, ?, ?)',
-  newestSnapshot: `SELECT version, state FROM ticket_snapshots
-    WHERE ticket_id = ? AND schema_version = ? ORDER BY version DESC LIMIT 1`,
-  // One ticket's events share ticket_id and workspace_id: leaving them out of each row
-  // spares two strings per event on the hot path of every command.
-  streamAfter:
-    'SELECT id, version, type, occurred_at, payload, meta FROM ticket_events WHERE ticket_id = ? AND version > ? ORDER BY version',
-  streamWorkspace: 'SELECT workspace_id FROM ticket_events WHERE ticket_id = ? LIMIT 1',
-  eventPosition: 'SELECT position, workspace_id FROM ticket_events WHERE id = ?',
-  command: 'SELECT result FROM ticket_commands WHERE ticket_id = ? AND command_id = ? AND recorded_at >= ?',
-  eventExists: 'SELECT 1 AS found FROM ticket_events WHERE id = ?',
-} as const
+/** How a store names its tables, and whether it migrates them. */
+interface SqliteStoreSchema {
+  readonly tables: ReturnType<typeof sqliteTables>
+  readonly migrate: boolean
+}
 
 /** The SQLite implementation of {@link TicketStore}; built by {@link sqliteStore}. */
 class SqliteTicketStore implements TicketStore {
@@ -172,46 +175,34 @@ class SqliteTicketStore implements TicketStore {
   #opening: Promise<SqliteDatabase> | undefined
   #closed = false
   readonly #statements = new Map<string, SqliteStatement>()
+  readonly #sql: SqliteStatements
   #appendTransaction: ((batch: AppendBatch) => void) | undefined
-  #migrateTransaction: (() => void) | undefined
   #connection: SqliteDatabase | undefined
 
   constructor(
     private readonly open: () => Promise<SqliteDatabase>,
     private readonly owned: boolean,
-  ) {}
+    private readonly schema: SqliteStoreSchema,
+  ) {
+    this.#sql = sqliteStatements(schema.tables)
+  }
 
   async migrate(): Promise<void> {
     const database = await this.#database()
-    this.#migrateTransaction ??= immediate(database, () => {
-      database.exec(SCHEMA_VERSION_TABLE_SQL)
-      const applied = new Set((this.#prepare(READ_SQL.appliedVersions).all() as { version: number }[]).map((row) => row.version))
-      const newest = Math.max(0, ...applied)
-      if (newest > SQLITE_SCHEMA_VERSION) {
-        throw new Error(
-          `This SQLite database has ticket-events schema version ${newest}, newer than this library knows ` +
-            `(${SQLITE_SCHEMA_VERSION}). Upgrade ticket-events to use it.`,
-        )
-      }
-      for (const migration of SQLITE_MIGRATIONS) {
-        if (applied.has(migration.version)) continue
-        database.exec(migration.sql)
-        this.#prepare(READ_SQL.recordMigration).run(migration.version, migration.description, new Date().toISOString())
-      }
-    })
-    this.#migrateTransaction()
+    const { tables, migrate } = this.schema
+    migrateSqlite(database, sqliteMigrationPlan(tables), sqliteVersionTables(tables), migrate)
   }
 
   async loadStream(ticketId: string, options: { readonly snapshotSchemaVersion: number }): Promise<StoredStream | null> {
     await this.#database()
-    const snapshotRow = this.#row<{ version: number; state: string }>(READ_SQL.newestSnapshot, ticketId, options.snapshotSchemaVersion)
+    const snapshotRow = this.#row<{ version: number; state: string }>(this.#sql.newestSnapshot, ticketId, options.snapshotSchemaVersion)
     const snapshot = snapshotRow === undefined ? null : (JSON.parse(snapshotRow.state) as Ticket)
-    const rows = this.#prepare(READ_SQL.streamAfter).all(ticketId, snapshotRow?.version ?? 0) as StreamRow[]
+    const rows = this.#prepare(this.#sql.streamAfter).all(ticketId, snapshotRow?.version ?? 0) as StreamRow[]
     if (snapshot === null && rows.length === 0) return null
     if (rows.length === 0) return { snapshot, events: [] }
     const workspaceId =
       // The stream has rows here, so this query finds one.
-      snapshot?.workspaceId ?? this.#row<{ workspace_id: string }>(READ_SQL.streamWorkspace, ticketId)!.workspace_id
+      snapshot?.workspaceId ?? this.#row<{ workspace_id: string }>(this.#sql.streamWorkspace, ticketId)!.workspace_id
     return { snapshot, events: rows.map((row) => toEvent(row, ticketId, workspaceId)) }
   }
 
@@ -225,14 +216,8 @@ class SqliteTicketStore implements TicketStore {
     await this.#database()
     let after = 0
     if (query.afterId !== undefined) {
-      const row = this.#row<{ position: number; workspace_id: string }>(READ_SQL.eventPosition, query.afterId)
-      if (row === undefined || (query.workspaceId !== undefined && row.workspace_id !== query.workspaceId)) {
-        // An event of another workspace is reported exactly like a missing one.
-        throw new TicketError('VALIDATION', `Invalid events query: afterId ${query.afterId} is not an event of this log.`, {
-          issues: [{ path: ['afterId'], message: 'Unknown event id', code: 'custom' }],
-        })
-      }
-      after = row.position
+      const found = this.#row<{ position: number; workspaceId: string }>(this.#sql.eventPosition, cursorEventId(query.afterId))
+      after = visibleCursor(query.afterId, found, query.workspaceId).position
     }
     if (query.limit <= 0) return []
     // Only fixed fragments are joined here; every value travels as a parameter.
@@ -250,8 +235,8 @@ class SqliteTicketStore implements TicketStore {
       where.push('occurred_at > ?')
       params.push(canonicalTime(query.occurredAfter))
     }
-    const sql = `SELECT ${EVENT_COLUMNS} FROM ticket_events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`
-    return (this.#prepare(sql).all(...params, query.limit) as EventRow[]).map((row) => toEvent(row, row.ticket_id, row.workspace_id))
+    const rows = this.#prepare(this.#sql.readEvents(where)).all(...params, query.limit) as EventRow[]
+    return rows.map((row) => toEvent(row, row.ticket_id, row.workspace_id))
   }
 
   async listTickets(query: ListTicketsQuery): Promise<Ticket[]> {
@@ -273,19 +258,16 @@ class SqliteTicketStore implements TicketStore {
       params.push(JSON.stringify(query.chatIds))
     }
     if (query.tagIds.length > 0) {
-      where.push(
-        'EXISTS (SELECT 1 FROM ticket_tags WHERE ticket_tags.ticket_id = tickets.id AND tag_id IN (SELECT value FROM json_each(?)))',
-      )
+      where.push(this.#sql.hasAnyTag)
       params.push(JSON.stringify(query.tagIds))
     }
     if (query.search !== undefined) {
       where.push("summary_folded LIKE ? ESCAPE '\\'")
-      params.push(`%${escapeLike(query.search.toLowerCase())}%`)
+      params.push(containsPattern(query.search))
     }
     if (!query.includeRemoved) where.push('archived = 0 AND deleted = 0')
-    const sql = `SELECT state FROM tickets WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`
     const offset = (query.pageNumber - 1) * query.pageSize
-    const rows = this.#prepare(sql).all(...params, query.pageSize, offset) as { state: string }[]
+    const rows = this.#prepare(this.#sql.listTickets(where)).all(...params, query.pageSize, offset) as { state: string }[]
     return rows.map((row) => JSON.parse(row.state) as Ticket)
   }
 
@@ -297,12 +279,19 @@ class SqliteTicketStore implements TicketStore {
   async hasEvent(eventId: string): Promise<boolean> {
     await this.#database()
     // A transaction here ends before its call returns, so there is never a commit in flight to wait for.
-    return this.#row(READ_SQL.eventExists, eventId) !== undefined
+    return this.#row(this.#sql.eventExists, eventId) !== undefined
+  }
+
+  async prune(options: PruneOptions): Promise<number> {
+    const before = pruneCutoff(options)
+    await this.#database()
+    this.#prepare(this.#sql.pruneCommands).run(before)
+    return this.#row<{ count: number }>(this.#sql.changes)!.count
   }
 
   async findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null> {
     await this.#database()
-    const row = this.#row<{ result: string }>(READ_SQL.command, ticketId, commandId, canonicalTime(notBefore))
+    const row = this.#row<{ result: string }>(this.#sql.command, ticketId, commandId, canonicalTime(notBefore))
     return row === undefined ? null : (JSON.parse(row.result) as CommandResult)
   }
 
@@ -319,26 +308,17 @@ class SqliteTicketStore implements TicketStore {
 
   /** The whole append; runs inside one immediate transaction. */
   #write(batch: AppendBatch): void {
+    const sql = this.#sql.append
     const actual = this.#version(batch.ticketId)
-    if (actual !== batch.expectedVersion) {
-      throw new TicketError(
-        'CONCURRENCY',
-        `Ticket ${batch.ticketId} is at version ${actual}, not ${batch.expectedVersion}: another command changed it first. Load it again and retry.`,
-        { details: { ticketId: batch.ticketId, expectedVersion: batch.expectedVersion, actualVersion: actual } },
-      )
-    }
+    if (actual !== batch.expectedVersion) throw versionConflictError(batch.ticketId, batch.expectedVersion, actual)
     const command = batch.command
     if (command !== undefined) {
-      const recorded = this.#row<{ recorded_at: string }>(APPEND_SQL.recordedCommand, batch.ticketId, command.commandId)
+      const recorded = this.#row<{ recorded_at: string }>(sql.recordedCommand, batch.ticketId, command.commandId)
       const expired = recorded !== undefined && command.notBefore !== undefined && recorded.recorded_at < canonicalTime(command.notBefore)
-      if (recorded !== undefined && !expired) {
-        throw new TicketError('CONCURRENCY', `Command ${command.commandId} was already recorded for ticket ${batch.ticketId}.`, {
-          details: { ticketId: batch.ticketId, commandId: command.commandId },
-        })
-      }
+      if (recorded !== undefined && !expired) throw commandRecordedError(batch.ticketId, command.commandId, actual)
     }
 
-    const insertEvent = this.#prepare(APPEND_SQL.insertEvent)
+    const insertEvent = this.#prepare(sql.insertEvent)
     for (const event of batch.events) {
       insertEvent.run(
         event.id,
@@ -353,13 +333,13 @@ class SqliteTicketStore implements TicketStore {
     }
 
     const state = batch.state
-    this.#prepare(APPEND_SQL.upsertTicket).run(
+    this.#prepare(sql.upsertProjection).run(
       state.id,
       state.workspaceId,
       state.chatId,
       state.status,
       state.assigneeId,
-      state.summary?.toLowerCase() ?? '',
+      state.summary === null ? '' : searchable(state.summary),
       state.archived ? 1 : 0,
       state.deleted ? 1 : 0,
       state.createdAt,
@@ -367,18 +347,18 @@ class SqliteTicketStore implements TicketStore {
       state.version,
       JSON.stringify(state),
     )
-    this.#prepare(APPEND_SQL.deleteTags).run(state.id)
-    const insertTag = this.#prepare(APPEND_SQL.insertTag)
+    this.#prepare(sql.deleteTags).run(state.id)
+    const insertTag = this.#prepare(sql.insertTag)
     for (const tag of state.tags) insertTag.run(state.id, tag)
 
     const audit = batch.audit
-    if (audit !== null) this.#prepare(APPEND_SQL.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, JSON.stringify(audit))
+    if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, JSON.stringify(audit))
     if (batch.snapshot !== undefined) {
       const snapshot = batch.snapshot
-      this.#prepare(APPEND_SQL.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, JSON.stringify(snapshot.state))
+      this.#prepare(sql.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, JSON.stringify(snapshot.state))
     }
     if (command !== undefined) {
-      this.#prepare(APPEND_SQL.insertCommand).run(
+      this.#prepare(sql.insertCommand).run(
         batch.ticketId,
         command.commandId,
         canonicalTime(command.recordedAt),
@@ -413,7 +393,7 @@ class SqliteTicketStore implements TicketStore {
 
   /** The ticket's last stored version, 0 before any (the query always returns one row). */
   #version(ticketId: string): number {
-    return this.#row<{ version: number }>(APPEND_SQL.currentVersion, ticketId)!.version
+    return this.#row<{ version: number }>(this.#sql.append.currentVersion, ticketId)!.version
   }
 
   /** Prepares each SQL text once per store. Only called after {@link #database} resolved. */
@@ -428,12 +408,6 @@ class SqliteTicketStore implements TicketStore {
   }
 }
 
-/** Wraps `fn` in a `BEGIN IMMEDIATE` transaction, or a plain one when the driver has no such variant. */
-function immediate<Args extends unknown[]>(database: SqliteDatabase, fn: (...args: Args) => void): (...args: Args) => void {
-  const transaction = database.transaction(fn)
-  return transaction.immediate ?? transaction
-}
-
 function toEvent(row: StreamRow, ticketId: string, workspaceId: string): TicketEvent {
   return {
     id: row.id,
@@ -445,19 +419,4 @@ function toEvent(row: StreamRow, ticketId: string, workspaceId: string): TicketE
     payload: JSON.parse(row.payload),
     meta: JSON.parse(row.meta),
   } as TicketEvent
-}
-
-/**
- * Rewrites an ISO time as `Date.prototype.toISOString()` does, the form every stored
- * time has, so that comparing the strings compares the instants (`…T10:00:00Z` and
- * `…T12:00:00+02:00` are the same moment).
- */
-function canonicalTime(iso: string): string {
-  const time = Date.parse(iso)
-  return Number.isNaN(time) ? iso : new Date(time).toISOString()
-}
-
-/** Escapes LIKE's wildcards and the escape character itself, so the text matches literally. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`)
 }

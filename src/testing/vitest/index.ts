@@ -12,4 +12,6 @@
  *
  * @module
  */
+
+export { type DedupeStoreContractOptions, type DedupeStoreFactory, describeDedupeStoreContract } from '../dedupe-store-contract.js'
 export { describeStoreContract, type StoreContractOptions, type StoreFactory } from '../store-contract.js'
