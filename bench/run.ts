@@ -4,6 +4,7 @@
  */
 import { benchCore } from './core.js'
 import { benchHttp } from './http.js'
+import { benchInstrumentation } from './instrumentation.js'
 import { benchNats } from './nats.js'
 import { benchPostgres } from './postgres.js'
 import { type BenchSection, formatRows } from './report.js'
@@ -14,6 +15,7 @@ import { benchSqlite } from './sqlite.js'
 const sections: Record<string, BenchSection> = {
   core: benchCore,
   'service-memory': benchMemoryService,
+  instrumentation: benchInstrumentation,
   http: benchHttp,
   sqlite: benchSqlite,
   postgres: benchPostgres,

@@ -75,7 +75,8 @@ export { type HandleResult, handle } from './core/reducer/handle.js'
 export type { HandleContext } from './core/reducer/handle-context.js'
 export { FREEZES_BY_DEFAULT } from './core/reducer/immer-instances.js'
 export { type ReplayOptions, replay } from './core/reducer/replay.js'
-
+// Telemetry: the instrumentation options' types (OpenTelemetry-compatible, structural).
+export type * from './instrumentation/index.js'
 // The service and the storage contract it drives.
 export * from './service/index.js'
 export type {
@@ -91,6 +92,5 @@ export type {
   TicketSnapshot,
   TicketStore,
 } from './store-contract/ticket-store.js'
-
 // Catch-up subscriptions over the event log.
 export * from './subscriptions/index.js'

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { uuidSchema } from '../core/commands/schemas.js'
+import { serviceInstrumentationSchema } from '../instrumentation/instrumentation-schemas.js'
 import { OPTIONAL_STORE_METHODS, type TicketStore } from '../store-contract/ticket-store.js'
 
 const STORE_METHODS = ['migrate', 'loadStream', 'append', 'readEvents', 'listTickets', 'findCommand', 'close'] as const
@@ -51,6 +52,7 @@ export const serviceOptionsSchema = z.strictObject({
     }),
   ),
   freeze: z.optional(z.boolean()),
+  instrumentation: z.optional(serviceInstrumentationSchema),
 })
 
 /** A ticket id argument, wrapped so issues carry the path `ticketId`. @internal */

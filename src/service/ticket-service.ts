@@ -4,6 +4,7 @@ import type { Ticket, TicketStatus } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
+import type { ServiceInstrumentation } from '../instrumentation/service-instrumentation.js'
 import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
@@ -33,6 +34,12 @@ export interface TicketServiceOptions {
    * for about 10 s in all; `{ maxElapsedMs: 0 }` turns retrying off.
    */
   readonly unavailableRetry?: UnavailableRetryOptions
+  /**
+   * OpenTelemetry (spans for `execute` and its steps, counters for retries, conflicts and
+   * cache hits) and plain hooks (`onRetry`, `onAppend`); see {@link ServiceInstrumentation}.
+   * Off by default, and free when off.
+   */
+  readonly instrumentation?: ServiceInstrumentation
 }
 
 /**
