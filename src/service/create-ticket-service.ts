@@ -13,6 +13,7 @@ import { SERVICE_SPANS, serviceTelemetry } from '../instrumentation/service-tele
 import { type AppendBatch, storeCapabilities, type TicketStore } from '../store-contract/ticket-store.js'
 import { backoffDelay, CONFLICT_BACKOFF, DEFAULT_UNAVAILABLE_RETRY, sleep, UnavailableRetrySchedule } from './backoff.js'
 import { guardStore } from './guarded-store.js'
+import { encodeListCursor } from './list-cursor.js'
 import { parseEventsQuery, parseListQuery } from './query-schemas.js'
 import {
   executeOptionsArgumentSchema,
@@ -397,10 +398,14 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
 
     async list(query): Promise<TicketsPage> {
       const applied = parseListQuery(query)
+      if (applied.after !== undefined && !capabilities.supportsListCursor) throw cursorUnsupported(storeName)
       const result = await traced(SERVICE_SPANS.list, { 'ticket_events.store': storeName }, () =>
         retryingReads('list', (store) => store.listTickets(applied)),
       )
-      return { query: applied, result }
+      const last = result.length === applied.pageSize ? result.at(-1) : undefined
+      const nextCursor =
+        last !== undefined && capabilities.supportsListCursor ? encodeListCursor({ createdAt: last.createdAt, ticketId: last.id }) : null
+      return { query: applied, result, nextCursor }
     },
 
     close() {
@@ -430,6 +435,15 @@ function outcomeUnknown(batch: AppendBatch, cause: unknown, retryable: boolean):
 const runtime = globalThis as unknown as { readonly performance: { now(): number } }
 /** A monotonic clock in ms, for durations. */
 const monotonicMs = (): number => runtime.performance.now()
+
+/** The error for a `cursor` on a store that does not page by cursor. */
+function cursorUnsupported(store: string): TicketError {
+  return new TicketError(
+    'VALIDATION',
+    `Invalid list query: the ${store} store does not page by cursor (it does not declare supportsListCursor); use pageNumber.`,
+    { issues: [{ path: ['cursor'], message: 'This store does not page by cursor', code: 'custom' }] },
+  )
+}
 
 /** The entries of `options` whose value is not `undefined`, so defaults stay in place. */
 function definedOnly<T extends object>(options: T | undefined): Partial<T> {

@@ -120,7 +120,13 @@ export interface ListQuery {
   readonly search?: string | undefined
   /** Include archived and deleted tickets (default `false`; `null` means `false`). */
   readonly includeRemoved?: boolean | null | undefined
-  /** From 1 (the default). */
+  /**
+   * Start after where an earlier page ended: its {@link TicketsPage.nextCursor}, as it is
+   * (with the same filters). A keyset cursor: every page costs the same, however deep,
+   * and tickets created meanwhile neither shift nor repeat rows. Leave `pageNumber` at 1.
+   */
+  readonly cursor?: string | undefined
+  /** From 1 (the default). Deep pages cost more with each page skipped: prefer `cursor`. */
   readonly pageNumber?: number | undefined
   /** 1..100, default 10. */
   readonly pageSize?: number | undefined
@@ -142,6 +148,12 @@ export interface EventsPage {
 export interface TicketsPage {
   readonly query: AppliedListQuery
   readonly result: readonly Ticket[]
+  /**
+   * The `cursor` of the next page: set when this page is full (`pageSize` tickets), `null`
+   * when it is the last. A full page may be followed by an empty one. Always `null` on a
+   * store that does not page by cursor (`supportsListCursor: false`).
+   */
+  readonly nextCursor: string | null
 }
 
 /** The ticket service: commands in, events stored, state and pages out. */

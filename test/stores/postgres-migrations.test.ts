@@ -43,18 +43,21 @@ async function catalogue(schema: string): Promise<unknown> {
 }
 
 describe(`postgres store migrations (${database.kind})`, () => {
-  it('creates, under the default prefix, exactly the tables, columns and indexes of ticket-events 0.1, and takes a 0.1 schema as it is', async () => {
+  it('creates, under the default prefix, the tables, columns and indexes of ticket-events 0.1 and step 2, and upgrades a 0.1 schema to the same', async () => {
     const old = freshSchemaName()
     for (const statement of postgres01Ddl(old)) await database.query(statement)
     const store = await database.createStore()
     await store.migrate()
-    expect(await catalogue(store.schema)).toEqual(await catalogue(old))
 
     const upgraded = await database.createStore({ schema: old })
     const tickets = createTicketService({ store: upgraded, ctx: createTestContext() })
     await tickets.execute(ticketId(1), create('on a 0.1 schema'))
     expect((await tickets.list({ workspaceId: WORKSPACE })).result).toHaveLength(1)
-    expect(await database.query(`SELECT version FROM "${old}".ticket_schema_migrations`)).toEqual([{ version: 1 }])
+    expect(await database.query(`SELECT version FROM "${old}".ticket_schema_migrations ORDER BY version`)).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ])
+    expect(await catalogue(store.schema)).toEqual(await catalogue(old))
   })
 
   it('keeps two prefixes in one schema apart', async () => {
@@ -100,14 +103,15 @@ describe(`postgres store migrations (${database.kind})`, () => {
 
   it('prints every migration with its record, under the schema and prefix asked for', () => {
     const { migrations, setup, script } = postgresMigrationSql({ schema: 'support', tablePrefix: 'app_' })
-    expect(migrations.map((step) => step.version)).toEqual([1])
+    expect(migrations.map((step) => step.version)).toEqual([1, 2])
     expect(setup).toContain(`SELECT pg_advisory_xact_lock(hashtext('ticket-events:migrate:support'));`)
     expect(setup).toContain('CREATE TABLE IF NOT EXISTS "support"."app_schema_migrations"')
     expect(migrations[0]?.sql).toContain('CREATE TABLE "support"."app_events"')
     expect(migrations[0]?.sql).toContain(`INSERT INTO "support"."app_schema_migrations" (version, description) VALUES (1, `)
-    expect(script).toMatch(/^-- ticket-events: the PostgreSQL ticket store \(schema "support", table prefix "app_"\), schema version 1\./)
+    expect(script).toMatch(/^-- ticket-events: the PostgreSQL ticket store \(schema "support", table prefix "app_"\), schema version 2\./)
     expect(script.trimEnd().endsWith('COMMIT;')).toBe(true)
-    expect(postgresMigrationSql({ after: 1 }).migrations).toEqual([])
+    expect(postgresMigrationSql({ after: 1 }).migrations.map((step) => step.version)).toEqual([2])
+    expect(postgresMigrationSql({ after: 2 }).migrations).toEqual([])
     expect(() => postgresMigrationSql({ schema: 'Robert"; DROP' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
   })
 })
@@ -170,7 +174,7 @@ describe.skipIf(PG_URL === undefined)(
         )
         expect(results.filter((result) => result.status === 'rejected')).toEqual([])
         const applied = await admin.query(`SELECT version FROM "${schema}".ticket_schema_migrations`)
-        expect(applied.rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION }])
+        expect(applied.rows).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => ({ version: index + 1 })))
         expect((await admin.query(`SELECT count(*)::int AS count FROM "${schema}".ticket_projections`)).rows).toEqual([{ count: 20 }])
       } finally {
         await Promise.all(processes.map((pool) => pool.end()))

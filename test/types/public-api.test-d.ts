@@ -104,6 +104,7 @@ describe('the public API types', () => {
       readonly supportsCurrentVersion?: boolean
       readonly supportsHasEvent?: boolean
       readonly supportsPrune?: boolean
+      readonly supportsListCursor?: boolean
     }>()
   })
 
