@@ -46,7 +46,7 @@ async function fill(client: pg.Client, tables: { projections: string; events: st
         json_build_object('id', id, 'workspaceId', '${WORKSPACE}', 'chatId', id, 'status', 'pending', 'summary', summary,
           'createdAt', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'version', 1, 'tags', '[]'::json)
       FROM (SELECT ${uuidSql('g', '7a1c0000-0000-4000-8000-')} AS id,
-                   'customer cannot log in, order ' || g || CASE WHEN g % ${RARE_WORD_EVERY} = 0 THEN ' zebrafish' ELSE '' END AS summary,
+                   'customer cannot log in, queue ' || g % 10 || ', order ' || g || CASE WHEN g % ${RARE_WORD_EVERY} = 0 THEN ' zebrafish' ELSE '' END AS summary,
                    timestamptz '2024-01-01' + g * interval '1 second' AS at
             FROM generate_series(${from}, ${to}) AS g) AS rows`)
   }
@@ -127,7 +127,9 @@ try {
   const rare = () => tickets.list({ workspaceId: WORKSPACE, search: 'zebrafish' })
   const matches = (await tickets.list({ workspaceId: WORKSPACE, search: 'zebrafish', pageSize: 100 })).result.length
   const withIndex = await medianMs(rare)
-  const common = await medianMs(() => tickets.list({ workspaceId: WORKSPACE, search: 'order 1' }))
+  // One ticket in ten, spread evenly through the list order (a text whose matches cluster
+  // far down the order, like 'order 1' here, makes any plan walk to them).
+  const common = await medianMs(() => tickets.list({ workspaceId: WORKSPACE, search: 'queue 3' }))
   if (trigram) await client.query(`DROP INDEX "${schema}".ticket_projections_summary_trgm_idx`)
   const withoutIndex = await medianMs(rare)
   rows.push({
@@ -137,7 +139,7 @@ try {
     baseline: { name: 'the same search without the trigram index (scan)', value: withoutIndex },
     target: '<= 10 ms',
   })
-  rows.push({ name: `list() search 'order 1' (a common text, first page), ${scale}, with the index`, value: common, unit: 'ms' })
+  rows.push({ name: `list() search 'queue 3' (one ticket in ten, first page), ${scale}, with the index`, value: common, unit: 'ms' })
 
   const events = `${EVENTS.toLocaleString('en-US')} events`
   const rareEvents = () => tickets.events({ workspaceId: WORKSPACE, type: RARE_TYPE, limit: 25 })
