@@ -83,6 +83,7 @@ export type {
   AppendBatch,
   CommandRecord,
   CommandResult,
+  ListPosition,
   ListTicketsQuery,
   PrunableTicketStore,
   PruneOptions,
