@@ -21,6 +21,9 @@ import {
 import { StateCache } from './state-cache.js'
 import type { EventsPage, TicketService, TicketServiceOptions, TicketsPage, WorkspaceScope } from './ticket-service.js'
 
+/** A snapshot schema version no snapshot is written under (they start at 1): asking for it reads a whole stream. */
+const NO_SNAPSHOT_SCHEMA_VERSION = 0
+
 /** Snapshot every this many events unless told otherwise. */
 export const DEFAULT_SNAPSHOT_EVERY = 100
 /** Remember command ids this long unless told otherwise: 48 hours (the webhook events reference says 24–48 h). */
@@ -108,6 +111,45 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     if (stream === null) return null
     if (stream.events.length >= snapshotEvery) snapshotStale.add(ticketId)
     return replay(stream.events, stream.snapshot, { freeze })
+  }
+
+  /**
+   * The ticket as it was right after `version`, given its current state `current` (read
+   * first: a stream only grows and deletion is final, so `current` settles whether the
+   * version exists and whether the ticket's history may be served).
+   */
+  const loadAt = async (store: TicketStore, current: Ticket, version: number): Promise<Ticket> => {
+    const ticketId = current.id
+    if (current.deleted) {
+      throw new TicketError('DELETED', `Ticket ${ticketId} is deleted; its earlier versions are not served either.`, {
+        details: { ticketId },
+      })
+    }
+    if (version > current.version) {
+      throw new TicketError(
+        'NOT_FOUND',
+        `Ticket ${ticketId} has no version ${version}: it is at version ${current.version}. Ask for a version from 1 to ${current.version}.`,
+        { details: { ticketId, version, currentVersion: current.version } },
+      )
+    }
+    if (version === current.version) return current
+    const stream = capabilities.supportsLoadStreamAt
+      ? await (store.loadStreamAt as NonNullable<TicketStore['loadStreamAt']>)(ticketId, {
+          snapshotSchemaVersion: TICKET_SCHEMA_VERSION,
+          version,
+        })
+      : // No snapshot is ever written under schema version 0, so this is the whole stream.
+        await store.loadStream(ticketId, { snapshotSchemaVersion: NO_SNAPSHOT_SCHEMA_VERSION })
+    const usable = stream?.snapshot != null && stream.snapshot.version <= version ? stream.snapshot : null
+    const tail = (stream?.events ?? []).filter((event) => event.version > (usable?.version ?? 0) && event.version <= version)
+    const state = replay(tail, usable, { freeze })
+    if (state === null || state.version !== version) {
+      throw new TicketError('UNAVAILABLE', `The ${store.name} store returned ticket ${ticketId} without its version ${version}.`, {
+        retryable: false,
+        details: { ticketId },
+      })
+    }
+    return state
   }
 
   /**
@@ -269,12 +311,13 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
 
     async load(ticketId, options, scope) {
       const id = parseTicketId(ticketId)
-      parseWith(loadOptionsArgumentSchema, { options }, 'load options')
+      const version = parseWith(loadOptionsArgumentSchema, { options }, 'load options').options?.version
       const workspaceId = parseScope(scope)
       // Always read the store: other processes may have written since we cached.
       const ticket = await retryingReads((store) => load(store, id))
       cache.set(id, ticket)
-      return ticket !== null && inScope(ticket, workspaceId) ? ticket : null
+      if (ticket === null || !inScope(ticket, workspaceId)) return null
+      return version === undefined ? ticket : await retryingReads((store) => loadAt(store, ticket, version))
     },
 
     async events(query): Promise<EventsPage> {

@@ -67,16 +67,20 @@ export const executeOptionsArgumentSchema = z.object({
 })
 
 /**
- * The options of `load`: none yet. A `workspaceId` there is the scope passed where the
- * options now go (before 0.2.0 the scope was `load`'s second argument): it is refused
- * with a message saying so, rather than ignored, which would read across workspaces.
+ * The options of `load`. A `workspaceId` there is the scope passed where the options now
+ * go (before 0.2.0 the scope was `load`'s second argument): it is refused with a message
+ * saying so, rather than ignored, which would read across workspaces.
  *
  * @internal
  */
 export const loadOptionsArgumentSchema = z.object({
   options: z.optional(
     z.strictObject(
-      {},
+      {
+        version: z.optional(
+          z.int().check(z.minimum(1, { error: 'A version is 1 or more: the ticket after its first event is version 1' })),
+        ),
+      },
       {
         error: (issue) =>
           issue.code === 'unrecognized_keys' && issue.keys.includes('workspaceId')
