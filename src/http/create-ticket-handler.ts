@@ -12,6 +12,7 @@ import { systemEventsRoutes } from './routes/system-events.js'
 import { ticketCommandRoutes } from './routes/ticket-commands.js'
 import { ticketDetailsRoutes } from './routes/ticket-details.js'
 import { validateInput } from './validate-input.js'
+import { type IfMatch, preconditionFailure, readIfMatch } from './version-validator.js'
 
 /** Who is calling: the workspace every route is scoped to, and optionally the actor recorded on commands. */
 export interface TicketAuthentication {
@@ -108,6 +109,7 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
 
   return async function handleTicketRequest(request: Request): Promise<Response> {
     let instance = '/'
+    let ifMatch: IfMatch = { sent: false }
     try {
       const url = new URL(request.url)
       instance = url.pathname
@@ -132,6 +134,8 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
         { 'idempotency-key': request.headers.get('idempotency-key') ?? undefined },
         'headers',
       )
+      // Only commands take a precondition; a read ignores If-Match (RFC 9110 lets a GET answer as usual).
+      if (match.route.method !== 'GET') ifMatch = readIfMatch(request)
       const body = match.route.hasBody ? await readJsonBody(request, maxBodyBytes) : undefined
       return await match.route.handle({
         request,
@@ -140,12 +144,14 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
         workspaceId: caller.workspaceId,
         actor: caller.actor,
         idempotencyKey,
+        ifMatch,
         body,
         service,
         resolveDetails,
       })
     } catch (error) {
-      return errorToResponse(error, instance, (unexpected) => onError(unexpected, request))
+      // A version conflict is `412` when the client stated the version (If-Match), `409` otherwise.
+      return errorToResponse(preconditionFailure(error, ifMatch), instance, (unexpected) => onError(unexpected, request))
     }
   }
 }
