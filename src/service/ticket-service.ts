@@ -4,6 +4,7 @@ import type { Ticket, TicketStatus } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
+import type { EventUpcaster } from '../core/upcasting/event-upcaster.js'
 import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
@@ -33,6 +34,16 @@ export interface TicketServiceOptions {
    * for about 10 s in all; `{ maxElapsedMs: 0 }` turns retrying off.
    */
   readonly unavailableRetry?: UnavailableRetryOptions
+  /**
+   * The event upcaster chain every read goes through (default: the library's,
+   * `EVENT_UPCASTERS`). Events read back — by `load`, `events` (and so subscriptions and
+   * the relays built on it) and remembered command results — come out in each type's
+   * current shape; events this service appends are stamped with their type's current
+   * `meta.schemaVersion`. Pass your own only when you run a model whose payloads differ
+   * from the library's (a fork, say), as `[...EVENT_UPCASTERS, ...yours]`: see
+   * docs/events.md, "Changing an event's shape".
+   */
+  readonly upcasters?: readonly EventUpcaster[]
 }
 
 /**
