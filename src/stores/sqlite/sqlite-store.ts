@@ -138,6 +138,7 @@ function withTypedDriverErrors(store: SqliteTicketStore): PrunableTicketStore {
     capabilities: store.capabilities,
     migrate: typed(store.migrate),
     loadStream: typed(store.loadStream),
+    loadStreamAt: typed(store.loadStreamAt),
     append: typed(store.append),
     readEvents: typed(store.readEvents),
     listTickets: typed(store.listTickets),
