@@ -67,8 +67,9 @@ export interface EventStreamOptions {
   /** The reconnect delay told to clients in the stream's `retry:` field, in milliseconds (default 3 000). */
   readonly retryMs?: number
   /**
-   * Events queued for a client that does not read them before the server ends its stream
-   * (default 10 000); the client reconnects with `Last-Event-ID` and catches up by its own reads.
+   * Events queued for a client that does not read them, or held for a client still catching
+   * up, before the server ends its stream (default 10 000); the client reconnects with
+   * `Last-Event-ID` and carries on from there by its own reads.
    */
   readonly maxBacklog?: number
 }

@@ -25,7 +25,7 @@ export interface EventStreamHub {
    * Adds a listener. Resolves once it is attached: from then on it is told every event after
    * the hub's position at that moment (its *join point*), which is an event the hub has already
    * read, so any read of the log begun after this resolves sees the join point and all before it.
-   * Returns the function that detaches it.
+   * Returns the function that detaches it; rejects when the poller fails before it could attach.
    */
   subscribe(listener: HubListener): Promise<() => void>
   /**
@@ -65,7 +65,7 @@ export function createEventStreamHub(service: TicketService, options: EventStrea
   const now = options.now ?? Date.now
   const listeners = new Set<HubListener>()
   // Listeners waiting for the poller to find its starting point; attached in one step when it has.
-  const joining = new Map<HubListener, () => void>()
+  const joining = new Map<HubListener, { attached: () => void; failed: (error: unknown) => void }>()
   let running = false
   let positioned = false
   /** The last event fanned out; `undefined` before the first (the start of the log). */
@@ -120,7 +120,7 @@ export function createEventStreamHub(service: TicketService, options: EventStrea
     try {
       cursor = await findHead()
       positioned = true
-      for (const [listener, attached] of joining) {
+      for (const [listener, { attached }] of joining) {
         listeners.add(listener)
         attached()
       }
@@ -135,12 +135,14 @@ export function createEventStreamHub(service: TicketService, options: EventStrea
         if (drainRequests.length === 0) await pause()
       }
     } catch (error) {
-      const failed = [...listeners, ...joining.keys()]
+      const failed = [...listeners]
+      const notJoined = [...joining.values()]
       listeners.clear()
       joining.clear()
       for (const request of drainRequests) request.reject(error)
       drainRequests = []
       for (const listener of failed) listener.onFail(error)
+      for (const { failed: refuse } of notJoined) refuse(error)
     } finally {
       running = false
       positioned = false
@@ -165,8 +167,8 @@ export function createEventStreamHub(service: TicketService, options: EventStrea
         listeners.add(listener)
         return Promise.resolve(detach)
       }
-      return new Promise<() => void>((resolve) => {
-        joining.set(listener, () => resolve(detach))
+      return new Promise<() => void>((resolve, reject) => {
+        joining.set(listener, { attached: () => resolve(detach), failed: reject })
         start()
       })
     },

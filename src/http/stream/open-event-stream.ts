@@ -32,7 +32,7 @@ export interface EventStreamDeps {
   readonly signal: AbortSignal
 }
 
-/** An event the hub fanned out while the client was catching up: its id always, the event when it matches. */
+/** An event the hub fanned out while the client was catching up: a matching one, or the starting position (id only). */
 interface PendingEvent {
   readonly id: string
   readonly event?: TicketEvent
@@ -53,7 +53,7 @@ function matcher(query: EventStreamQuery): (event: TicketEvent) => boolean {
  * nothing twice:
  *
  * 1. It joins the hub before reading, so the hub tells it every event after the join point
- *    *J*; these wait in `pending` (ids of all, bodies of the matching ones).
+ *    *J*; the matching ones wait in `pending` (and the starting position's id, should it come).
  * 2. It reads its own pages after its position until a short page: every matching event up to
  *    the read's head, which lies at or beyond *J* (the hub had read *J* before the join).
  *    *L* is the last event sent (or the position it started from).
@@ -120,8 +120,14 @@ export async function openEventStream(query: EventStreamQuery, deps: EventStream
       if (closed) return
       if (live) {
         if (matches(event)) send(sseEvent(event))
-      } else {
-        pending.push(matches(event) ? { id: event.id, event } : { id: event.id })
+      } else if (matches(event)) {
+        pending.push({ id: event.id, event })
+        // Same limit as a live client that does not read: it resumes by its own reads.
+        if (pending.length > settings.maxBacklog) close()
+      } else if (event.id === query.afterId) {
+        // The hand-over looks for the last event sent, or else the starting position,
+        // which need not match the filters: keep its id, and no other non-matching one.
+        pending.push({ id: event.id })
       }
     },
     onFail(error) {
