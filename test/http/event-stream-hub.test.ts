@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
-import type { TicketEvent } from '../../src/core/model/event.js'
 import { createEventStreamHub, type EventStreamHub } from '../../src/http/stream/event-stream-hub.js'
 import { type EventStreamQuery, openEventStream } from '../../src/http/stream/open-event-stream.js'
 import { createTicketService } from '../../src/service/create-ticket-service.js'
