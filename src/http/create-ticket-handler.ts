@@ -119,8 +119,9 @@ const routes: readonly Route<RouteContext>[] = [
 ]
 
 /**
- * Creates a Web-standard `fetch` handler serving the ticket API routes and the
- * events API route over a {@link TicketService}. It uses only `Request`,
+ * Creates a Web-standard `fetch` handler serving the ticket API routes, the
+ * events API route and its live Server-Sent Events stream (`GET /v2/system/events/stream`,
+ * served to every client from one shared poller) over a {@link TicketService}. It uses only `Request`,
  * `Response`, `URL` and Web Crypto, so it runs unchanged on Node (behind a small
  * adapter), Deno, Bun, Cloudflare Workers and other edge runtimes.
  *
