@@ -155,6 +155,26 @@ async function readUntil(response: Response, text: string): Promise<string> {
   return seen
 }
 
+describe('eventStream options', () => {
+  it('refuses malformed settings with a VALIDATION error naming each path', () => {
+    expect(() =>
+      createTicketHandler({
+        service: createTicketService({ store: memoryStore() }),
+        authenticate: () => null,
+        eventStream: { heartbeatMs: 0, pollIntervalMs: 1.5, unknown: 1 } as EventStreamOptions,
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION',
+        issues: expect.arrayContaining([
+          expect.objectContaining({ path: ['eventStream', 'heartbeatMs'] }),
+          expect.objectContaining({ path: ['eventStream', 'pollIntervalMs'] }),
+        ]),
+      }),
+    )
+  })
+})
+
 describe('GET /v2/system/events/stream', () => {
   it('sends the log and then each new event as Server-Sent Events, with the event id as id:', async () => {
     const fixture = await startStreamFixture()
