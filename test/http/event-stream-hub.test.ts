@@ -2,8 +2,8 @@
  * The shared poller and the hand-over from a client's own catch-up reads to the live feed,
  * without HTTP: clients join at any moment while events are appended, and each ends up with
  * exactly what the store's own `events()` gives for its query, once each, in order. On the
- * memory store (many random schedules) and on a real PostgreSQL server with concurrent
- * writers, where the global order is the commit order rather than the id order.
+ * memory store (many random schedules), on SQLite, and on a real PostgreSQL server with
+ * concurrent writers, where the global order is the commit order rather than the id order.
  */
 import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
@@ -14,6 +14,7 @@ import { createTicketService } from '../../src/service/create-ticket-service.js'
 import type { TicketService } from '../../src/service/ticket-service.js'
 import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
+import { sqliteStore } from '../../src/stores/sqlite/index.js'
 import { createPostgresTestDatabase, NO_SERVER_REASON, PG_URL } from '../support/postgres.js'
 import { CHAT, USER, WORKSPACE_A, WORKSPACE_B } from './http-fixture.js'
 
@@ -221,36 +222,51 @@ describe('the shared poller and the hand-over to the live feed', () => {
   })
 })
 
+/**
+ * Clients join while writers commit concurrently: with a few at a fixed start, half way
+ * through their workspace's log, and with each filter. Each must end with the oracle's answer.
+ */
+async function joinDuringConcurrentWrites(store: TicketStore): Promise<void> {
+  const service = createTicketService({ store })
+  const hub = createEventStreamHub(service, { pollIntervalMs: 5 })
+  const workspaces = [WORKSPACE_A, WORKSPACE_B]
+  for (let index = 0; index < 10; index++) await ticketWithTakeover(service, workspaces[index % 2] as string)
+
+  let writing = true
+  const writers = Array.from({ length: 4 }, async (_, writer) => {
+    let count = 0
+    while (writing || count < 5) {
+      await ticketWithTakeover(service, workspaces[(writer + count) % 2] as string)
+      count++
+    }
+  })
+  const clients: StreamClient[] = []
+  for (let index = 0; index < 8; index++) {
+    const workspaceId = workspaces[index % 2] as string
+    const log = await expectedFor(service, { workspaceId })
+    const afterId = index % 3 === 0 ? undefined : log[Math.floor(log.length / 2)]
+    clients.push(await connect(hub, service, { workspaceId, afterId, ...FILTERS[index % FILTERS.length] }))
+  }
+  writing = false
+  await Promise.all(writers)
+  await expectEveryClientComplete(service, clients)
+  for (const client of clients) client.controller.abort()
+  await vi.waitFor(() => expect(hub.polling).toBe(false))
+  await service.close()
+}
+
+describe('the hand-over on SQLite, with writers interleaved', () => {
+  it('gives clients joining while commands commit exactly their query, once and in order', async () => {
+    await joinDuringConcurrentWrites(sqliteStore({ filename: ':memory:' }))
+  }, 60_000)
+})
+
 describe.skipIf(PG_URL === undefined)('the hand-over on PostgreSQL, with concurrent writers', () => {
   const database = createPostgresTestDatabase()
   afterAll(() => database.dispose())
 
   it('gives clients joining during concurrent commits exactly their query, once and in order', async () => {
-    const store = await database.createStore()
-    const service = createTicketService({ store })
-    const hub = createEventStreamHub(service, { pollIntervalMs: 5 })
-    const workspaces = [WORKSPACE_A, WORKSPACE_B]
-    for (let index = 0; index < 10; index++) await ticketWithTakeover(service, workspaces[index % 2] as string)
-
-    let writing = true
-    const writers = Array.from({ length: 4 }, async (_, writer) => {
-      let count = 0
-      while (writing || count < 5) {
-        await ticketWithTakeover(service, workspaces[(writer + count) % 2] as string)
-        count++
-      }
-    })
-    const clients: StreamClient[] = []
-    for (let index = 0; index < 8; index++) {
-      const workspaceId = workspaces[index % 2] as string
-      const log = await expectedFor(service, { workspaceId })
-      const afterId = index % 3 === 0 ? undefined : log[Math.floor(log.length / 2)]
-      clients.push(await connect(hub, service, { workspaceId, afterId, ...FILTERS[index % FILTERS.length] }))
-    }
-    writing = false
-    await Promise.all(writers)
-    await expectEveryClientComplete(service, clients)
-    await service.close()
+    await joinDuringConcurrentWrites(await database.createStore())
   }, 60_000)
 })
 
