@@ -99,9 +99,10 @@ export async function openEventStream(query: EventStreamQuery, deps: EventStream
   function send(chunk: Uint8Array): void {
     if (closed) return
     controller.enqueue(chunk)
-    // A client this far behind would hold the server's memory hostage: cut it off; it
-    // resumes from its Last-Event-ID by its own reads.
-    if ((controller.desiredSize ?? 0) < -settings.maxBacklog) close()
+    // A live client this far behind would hold the server's memory hostage: cut it off; it
+    // resumes from its Last-Event-ID by its own reads. (Catching up, it is only sent a page
+    // at a time, once it has read the last.)
+    if (live && (controller.desiredSize ?? 0) < -settings.maxBacklog) close()
   }
 
   /** Resolves once the client has read what is queued (or the stream is gone). */
