@@ -175,6 +175,20 @@ describe('the shared poller and the hand-over to the live feed', () => {
     await vi.waitFor(() => expect(hub.polling).toBe(false))
   })
 
+  it('starts again after an idle spell from where it stopped, and the next client misses nothing', async () => {
+    const service = createTicketService({ store: memoryStore() })
+    const hub = createEventStreamHub(service, { pollIntervalMs: 2 })
+    await ticketWithTakeover(service, WORKSPACE_A)
+    const first = await connect(hub, service, { workspaceId: WORKSPACE_A })
+    await vi.waitFor(() => expect(first.ids).toHaveLength(4))
+    first.controller.abort()
+    await vi.waitFor(() => expect(hub.polling).toBe(false))
+    for (let index = 0; index < 3; index++) await ticketWithTakeover(service, index === 1 ? WORKSPACE_B : WORKSPACE_A)
+    const next = await connect(hub, service, { workspaceId: WORKSPACE_A, afterId: first.ids.at(-1) })
+    const fromStart = await connect(hub, service, { workspaceId: WORKSPACE_B })
+    await expectEveryClientComplete(service, [next, fromStart])
+  })
+
   it('ends every stream and reports the error when the poller fails; the next client starts a new poller', async () => {
     let failing = false
     const inner = memoryStore()

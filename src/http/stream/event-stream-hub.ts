@@ -68,7 +68,7 @@ export function createEventStreamHub(service: TicketService, options: EventStrea
   const joining = new Map<HubListener, { attached: () => void; failed: (error: unknown) => void }>()
   let running = false
   let positioned = false
-  /** The last event fanned out; `undefined` before the first (the start of the log). */
+  /** The last event read (fanned out, or found as the head); `undefined` for the start of the log. */
   let cursor: string | undefined
   let drainRequests: Array<{ resolve: () => void; reject: (error: unknown) => void }> = []
   let wake: (() => void) | undefined
@@ -84,7 +84,14 @@ export function createEventStreamHub(service: TicketService, options: EventStrea
     }
   }
 
+  /**
+   * Where the poller starts: the head of the log. After an idle spell it pages on from where
+   * it stopped (as many reads as events came meanwhile, per thousand); the first time, it
+   * looks at the recent events only (one filtered read, a scan of the events table on the
+   * SQL stores, which index the log order rather than `occurredAt`).
+   */
   async function findHead(): Promise<string | undefined> {
+    if (cursor !== undefined) return lastEvent(undefined, cursor)
     for (const windowMs of HEAD_WINDOWS_MS) {
       const recent = await lastEvent(new Date(now() - windowMs).toISOString())
       if (recent !== undefined) return recent
@@ -144,9 +151,9 @@ export function createEventStreamHub(service: TicketService, options: EventStrea
       for (const listener of failed) listener.onFail(error)
       for (const { failed: refuse } of notJoined) refuse(error)
     } finally {
+      // The cursor stays: an event the poller has read is a sound place to start again from.
       running = false
       positioned = false
-      cursor = undefined
     }
   }
 
