@@ -4,6 +4,8 @@ import type { Actor, EventMeta } from '../core/model/event.js'
 import type { Ticket } from '../core/model/ticket.js'
 import type { TicketService } from '../service/ticket-service.js'
 import { pathIdSchema } from './request-schemas.js'
+import type { EventStreamHub } from './stream/event-stream-hub.js'
+import type { EventStreamSettings } from './stream/open-event-stream.js'
 import { validateInput } from './validate-input.js'
 import { type IfMatch, versionETag } from './version-validator.js'
 import type { TicketDetailsExtras } from './wire/ticket-details.js'
@@ -45,6 +47,13 @@ export interface RouteContext {
   readonly body: unknown
   readonly service: TicketService
   readonly resolveDetails: ResolveDetails | undefined
+  /** The handler's shared poller and stream settings, for `GET /v2/system/events/stream`. */
+  readonly eventStream: {
+    readonly hub: EventStreamHub
+    readonly settings: EventStreamSettings
+    /** Told about a stream that failed after its response had started. */
+    readonly onError: (error: unknown) => void
+  }
 }
 
 /** One schema per path parameter name, made once: building a zod schema costs far more than using one. */
