@@ -15,6 +15,7 @@ import { ticketDetailsRoutes } from './routes/ticket-details.js'
 import { createEventStreamHub } from './stream/event-stream-hub.js'
 import type { EventStreamSettings } from './stream/open-event-stream.js'
 import { validateInput } from './validate-input.js'
+import { type IfMatch, preconditionFailure, readIfMatch } from './version-validator.js'
 
 /** Who is calling: the workspace every route is scoped to, and optionally the actor recorded on commands. */
 export interface TicketAuthentication {
@@ -161,6 +162,7 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
 
   return async function handleTicketRequest(request: Request): Promise<Response> {
     let instance = '/'
+    let ifMatch: IfMatch = { sent: false }
     try {
       const url = new URL(request.url)
       instance = url.pathname
@@ -185,6 +187,8 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
         { 'idempotency-key': request.headers.get('idempotency-key') ?? undefined },
         'headers',
       )
+      // Only commands take a precondition; a read ignores If-Match (RFC 9110 lets a GET answer as usual).
+      if (match.route.method !== 'GET') ifMatch = readIfMatch(request)
       const body = match.route.hasBody ? await readJsonBody(request, maxBodyBytes) : undefined
       return await match.route.handle({
         request,
@@ -193,13 +197,15 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
         workspaceId: caller.workspaceId,
         actor: caller.actor,
         idempotencyKey,
+        ifMatch,
         body,
         service,
         resolveDetails,
         eventStream: { hub, settings, onError: (error: unknown) => onError(error, request) },
       })
     } catch (error) {
-      return errorToResponse(error, instance, (unexpected) => onError(unexpected, request))
+      // A version conflict is `412` when the client stated the version (If-Match), `409` otherwise.
+      return errorToResponse(preconditionFailure(error, ifMatch), instance, (unexpected) => onError(unexpected, request))
     }
   }
 }

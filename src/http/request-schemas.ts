@@ -24,6 +24,11 @@ const booleanParam = z.pipe(
 )
 const idList = z.array(uuidSchema).check(z.maxLength(MAX_FILTER_IDS))
 
+/** The query of `GET /api/v1/tickets/{id}/details`: `version`, to read the ticket as it was. */
+export const ticketDetailsQuerySchema = z.strictObject({
+  version: z.optional(positiveInteger(Number.MAX_SAFE_INTEGER)),
+})
+
 /** List parameters of `GET /api/v1/tickets/details`: always arrays (see `searchParamsToObject`). */
 export const LIST_QUERY_ARRAY_KEYS: ReadonlySet<string> = new Set([
   'assigneeIds',
