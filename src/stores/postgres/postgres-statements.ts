@@ -43,7 +43,10 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
       WHERE ticket_id = $1 AND version = $14 RETURNING version, pg_current_xact_id()::text AS transaction_id`,
     insertEvents: (count: number) =>
       `INSERT INTO ${t.events} (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ${placeholders(count, 7)}`,
-    insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, record) VALUES ($1, $2, $3, $4)`,
+    insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES ($1, $2, $3, $4, $5)`,
+    auditTicket: `SELECT workspace_id::text AS "workspaceId" FROM ${t.projections} WHERE ticket_id = $1`,
+    auditCursor: `SELECT version FROM ${t.audits} WHERE id = $1 AND ticket_id = $2`,
+    readAudits: `SELECT version, record FROM ${t.audits} WHERE ticket_id = $1 AND version > $2 ORDER BY version LIMIT $3`,
     upsertSnapshot: `INSERT INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES ($1, $2, $3, $4)
       ON CONFLICT (ticket_id, schema_version) DO UPDATE SET version = excluded.version, state = excluded.state
       WHERE ${t.snapshots}.version < excluded.version`,

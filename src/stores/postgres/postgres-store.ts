@@ -1,5 +1,7 @@
+import { type StoredAuditRecord, upcastAudit } from '../../core/audit/upcast-audit.js'
 import { parseWith } from '../../core/commands/parse-command.js'
 import { isTicketError, storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
+import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
@@ -16,7 +18,7 @@ import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
 import { containsPattern, searchable } from '../shared/like-pattern.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
-import { commandRecordedError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
+import { commandRecordedError, unknownAuditCursorError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
 import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
 import { migratePostgres } from './postgres-migrator.js'
 import { postgresMigrationPlan, postgresTables } from './postgres-schema.js'
@@ -159,6 +161,22 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
       return listTickets(run, sql, query)
     },
 
+    async readAudits(query) {
+      if (!UUID.test(query.ticketId)) return null
+      const [ticket] = await run(sql.auditTicket, [query.ticketId])
+      if (ticket === undefined) return null
+      const workspaceId = String(row(ticket)['workspaceId'])
+      if (query.workspaceId !== undefined && workspaceId !== query.workspaceId.toLowerCase()) return null
+      let after = 0
+      if (query.afterId !== undefined) {
+        const [cursor] = await run(sql.auditCursor, [query.afterId.toUpperCase(), query.ticketId])
+        if (cursor === undefined) throw unknownAuditCursorError(query.afterId, query.ticketId)
+        after = Number(row(cursor)['version'])
+      }
+      const rows = await run(sql.readAudits, [query.ticketId, after, query.limit])
+      return rows.map((found): Audit => upcastAudit(json<StoredAuditRecord>(row(found)['record']), Number(row(found)['version'])))
+    },
+
     async currentVersion(ticketId) {
       if (!UUID.test(ticketId)) return 0
       const rows = await run(sql.currentVersion, [ticketId])
@@ -286,7 +304,13 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
     await session.query(sql.insertEvents(batch.events.length), params)
   }
   if (batch.audit) {
-    await session.query(sql.insertAudit, [batch.audit.id, ticketId, batch.audit.createdAt, JSON.stringify(batch.audit)])
+    await session.query(sql.insertAudit, [
+      batch.audit.id,
+      ticketId,
+      batch.audit.createdAt,
+      batch.audit.version,
+      JSON.stringify(batch.audit),
+    ])
   }
   if (batch.snapshot) {
     const { state: snapshot, schemaVersion } = batch.snapshot
