@@ -9,6 +9,7 @@ import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-json-body.js'
 import type { ResolveDetails, RouteContext } from './route-context.js'
 import { matchRoute, type Route } from './router.js'
 import { systemEventsRoutes } from './routes/system-events.js'
+import { ticketAuditsRoutes } from './routes/ticket-audits.js'
 import { ticketCommandRoutes } from './routes/ticket-commands.js'
 import { ticketDetailsRoutes } from './routes/ticket-details.js'
 import { validateInput } from './validate-input.js'
@@ -68,11 +69,16 @@ const authenticationSchema = z.object({ workspaceId: uuidSchema, actor: z.option
 // The key becomes the command's `meta.commandId`, an identifier.
 const idempotencyKeySchema = z.object({ 'idempotency-key': z.optional(identifierSchema()) })
 
-const routes: readonly Route<RouteContext>[] = [...ticketCommandRoutes, ...ticketDetailsRoutes, ...systemEventsRoutes]
+const routes: readonly Route<RouteContext>[] = [
+  ...ticketCommandRoutes,
+  ...ticketDetailsRoutes,
+  ...ticketAuditsRoutes,
+  ...systemEventsRoutes,
+]
 
 /**
- * Creates a Web-standard `fetch` handler serving the ticket API routes and the
- * events API route over a {@link TicketService}. It uses only `Request`,
+ * Creates a Web-standard `fetch` handler serving the ticket API routes, a ticket's
+ * audit trail and the events API route over a {@link TicketService}. It uses only `Request`,
  * `Response`, `URL` and Web Crypto, so it runs unchanged on Node (behind a small
  * adapter), Deno, Bun, Cloudflare Workers and other edge runtimes.
  *

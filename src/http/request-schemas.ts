@@ -1,7 +1,14 @@
 import * as z from 'zod/mini'
 import { textSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
-import { eventsQueryFilters, MAX_EVENTS_LIMIT, MAX_FILTER_IDS, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH } from '../service/query-schemas.js'
+import {
+  eventsQueryFilters,
+  MAX_AUDITS_LIMIT,
+  MAX_EVENTS_LIMIT,
+  MAX_FILTER_IDS,
+  MAX_PAGE_SIZE,
+  MAX_SEARCH_LENGTH,
+} from '../service/query-schemas.js'
 
 // Request bodies have no schemas of their own: a route builds its command from the body
 // and validates it once with the core command schema (see `commandFromBody`), so the
@@ -61,4 +68,13 @@ export const eventsWireQuerySchema = z.strictObject({
   occurred_after: eventsQueryFilters.occurredAfter,
   type: eventsQueryFilters.type,
   limit: z.optional(wholeNumberParam(0, MAX_EVENTS_LIMIT)),
+})
+
+/**
+ * The query of `GET /api/v1/tickets/{id}/audits`: `after_id` (an audit id of the ticket,
+ * a ULID) and `limit` 1..1000 as digits, the rules of the service's `audits()` options.
+ */
+export const auditsWireQuerySchema = z.strictObject({
+  after_id: eventsQueryFilters.afterId,
+  limit: z.optional(wholeNumberParam(1, MAX_AUDITS_LIMIT)),
 })
