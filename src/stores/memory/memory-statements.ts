@@ -45,9 +45,8 @@ export function readAudits({ tickets }: MemoryTables, query: ReadAuditsQuery): A
   if (ticket === undefined || (query.workspaceId !== undefined && ticket.workspaceId !== query.workspaceId)) return null
   let start = 0
   if (query.afterId !== undefined) {
-    const afterId = query.afterId.toUpperCase()
-    const index = ticket.audits.findIndex((audit) => audit.id === afterId)
-    if (index < 0) throw unknownAuditCursorError(query.afterId, query.ticketId)
+    const index = ticket.auditPositions.get(query.afterId.toUpperCase())
+    if (index === undefined) throw unknownAuditCursorError(query.afterId, query.ticketId)
     start = index + 1
   }
   return ticket.audits.slice(start, start + query.limit)

@@ -78,6 +78,7 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
         state: copy.state,
         snapshots: new Map(),
         audits: [],
+        auditPositions: new Map(),
       }
       if (stored === undefined) {
         tables.tickets.set(batch.ticketId, ticket)
@@ -90,7 +91,10 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
         ticket.events.push(event)
       }
       ticket.state = copy.state
-      if (copy.audit !== null) ticket.audits.push(copy.audit)
+      if (copy.audit !== null) {
+        ticket.auditPositions.set(copy.audit.id, ticket.audits.length)
+        ticket.audits.push(copy.audit)
+      }
       if (copy.snapshot !== null && supportsSnapshots) ticket.snapshots.set(copy.snapshot.schemaVersion, copy.snapshot.state)
       if (key !== undefined && copy.command !== null) tables.commands.set(key, copy.command)
     },

@@ -44,9 +44,19 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
     insertEvents: (count: number) =>
       `INSERT INTO ${t.events} (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ${placeholders(count, 7)}`,
     insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES ($1, $2, $3, $4, $5)`,
-    auditTicket: `SELECT workspace_id::text AS "workspaceId" FROM ${t.projections} WHERE ticket_id = $1`,
-    auditCursor: `SELECT version FROM ${t.audits} WHERE id = $1 AND ticket_id = $2`,
-    readAudits: `SELECT version, record FROM ${t.audits} WHERE ticket_id = $1 AND version > $2 ORDER BY version LIMIT $3`,
+    // One round trip: the ticket's workspace (no row: no such ticket), the cursor audit's
+    // version (null when $2 names no audit of the ticket) and the page after it, a row per
+    // audit (one row with a null version when there are none).
+    readAudits: `SELECT projection.workspace_id::text AS "workspaceId", cursor.version AS "cursorVersion", page.version, page.record
+      FROM ${t.projections} AS projection
+      LEFT JOIN ${t.audits} AS cursor ON cursor.id = $2 AND cursor.ticket_id = projection.ticket_id
+      LEFT JOIN LATERAL (
+        SELECT audit.version, audit.record FROM ${t.audits} AS audit
+        WHERE audit.ticket_id = projection.ticket_id AND audit.version > coalesce(cursor.version, 0)
+        ORDER BY audit.version LIMIT $3
+      ) AS page ON true
+      WHERE projection.ticket_id = $1
+      ORDER BY page.version`,
     upsertSnapshot: `INSERT INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES ($1, $2, $3, $4)
       ON CONFLICT (ticket_id, schema_version) DO UPDATE SET version = excluded.version, state = excluded.state
       WHERE ${t.snapshots}.version < excluded.version`,

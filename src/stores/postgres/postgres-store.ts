@@ -163,18 +163,20 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
     async readAudits(query) {
       if (!UUID.test(query.ticketId)) return null
-      const [ticket] = await run(sql.auditTicket, [query.ticketId])
-      if (ticket === undefined) return null
-      const workspaceId = String(row(ticket)['workspaceId'])
-      if (query.workspaceId !== undefined && workspaceId !== query.workspaceId.toLowerCase()) return null
-      let after = 0
-      if (query.afterId !== undefined) {
-        const [cursor] = await run(sql.auditCursor, [query.afterId.toUpperCase(), query.ticketId])
-        if (cursor === undefined) throw unknownAuditCursorError(query.afterId, query.ticketId)
-        after = Number(row(cursor)['version'])
+      const cursor = query.afterId?.toUpperCase() ?? null
+      const rows = (await run(sql.readAudits, [query.ticketId, cursor, query.limit])).map(row)
+      const first = rows[0]
+      if (first === undefined) return null
+      if (query.workspaceId !== undefined && String(first['workspaceId']) !== query.workspaceId.toLowerCase()) return null
+      if (cursor !== null && (first['cursorVersion'] === null || first['cursorVersion'] === undefined)) {
+        throw unknownAuditCursorError(query.afterId as string, query.ticketId)
       }
-      const rows = await run(sql.readAudits, [query.ticketId, after, query.limit])
-      return rows.map((found): Audit => upcastAudit(json<StoredAuditRecord>(row(found)['record']), Number(row(found)['version'])))
+      const audits: Audit[] = []
+      for (const found of rows) {
+        if (found['version'] === null || found['version'] === undefined) continue
+        audits.push(upcastAudit(json<StoredAuditRecord>(found['record']), Number(found['version'])))
+      }
+      return audits
     },
 
     async currentVersion(ticketId) {
