@@ -44,18 +44,18 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
     insertEvents: (count: number) =>
       `INSERT INTO ${t.events} (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ${placeholders(count, 7)}`,
     insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES ($1, $2, $3, $4, $5)`,
-    // One round trip: the ticket's workspace (no row: no such ticket), the cursor audit's
+    // One round trip: the ticket's workspace (null: no such ticket), the cursor audit's
     // version (null when $2 names no audit of the ticket) and the page after it, a row per
-    // audit (one row with a null version when there are none).
-    readAudits: `SELECT projection.workspace_id::text AS "workspaceId", cursor.version AS "cursorVersion", page.version, page.record
-      FROM ${t.projections} AS projection
-      LEFT JOIN ${t.audits} AS cursor ON cursor.id = $2 AND cursor.ticket_id = projection.ticket_id
+    // audit (one row with a null version when there are none). The page is a plain range
+    // on the (ticket_id, version) index, so it stops after $3 rows.
+    readAudits: `SELECT (SELECT workspace_id::text FROM ${t.projections} WHERE ticket_id = $1) AS "workspaceId",
+        cursor.version AS "cursorVersion", page.version, page.record
+      FROM (SELECT (SELECT version FROM ${t.audits} WHERE id = $2 AND ticket_id = $1) AS version) AS cursor
       LEFT JOIN LATERAL (
         SELECT audit.version, audit.record FROM ${t.audits} AS audit
-        WHERE audit.ticket_id = projection.ticket_id AND audit.version > coalesce(cursor.version, 0)
+        WHERE audit.ticket_id = $1 AND audit.version > coalesce(cursor.version, 0)
         ORDER BY audit.version LIMIT $3
       ) AS page ON true
-      WHERE projection.ticket_id = $1
       ORDER BY page.version`,
     upsertSnapshot: `INSERT INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES ($1, $2, $3, $4)
       ON CONFLICT (ticket_id, schema_version) DO UPDATE SET version = excluded.version, state = excluded.state

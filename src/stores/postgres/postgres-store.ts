@@ -166,7 +166,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
       const cursor = query.afterId?.toUpperCase() ?? null
       const rows = (await run(sql.readAudits, [query.ticketId, cursor, query.limit])).map(row)
       const first = rows[0]
-      if (first === undefined) return null
+      if (first === undefined || first['workspaceId'] === null) return null
       if (query.workspaceId !== undefined && String(first['workspaceId']) !== query.workspaceId.toLowerCase()) return null
       if (cursor !== null && (first['cursorVersion'] === null || first['cursorVersion'] === undefined)) {
         throw unknownAuditCursorError(query.afterId as string, query.ticketId)
