@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark section, each reporting ratios against a baseline
  * measured in the same run. Pass section names to run only some: `npm run bench -- core sqlite`.
  */
+import { benchAudits } from './audits.js'
 import { benchCore } from './core.js'
 import { benchHttp } from './http.js'
 import { benchInstrumentation } from './instrumentation.js'
@@ -11,6 +12,7 @@ import { type BenchSection, formatRows } from './report.js'
 import { benchMemoryService } from './service-memory.js'
 import { benchSize } from './size.js'
 import { benchSqlite } from './sqlite.js'
+import { benchTimeTravel } from './time-travel.js'
 
 const sections: Record<string, BenchSection> = {
   core: benchCore,
@@ -19,7 +21,9 @@ const sections: Record<string, BenchSection> = {
   http: benchHttp,
   sqlite: benchSqlite,
   postgres: benchPostgres,
+  'time-travel': benchTimeTravel,
   nats: benchNats,
+  audits: benchAudits,
   size: benchSize,
 }
 

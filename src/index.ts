@@ -14,6 +14,8 @@
  * @module
  */
 
+export { satisfactionScore } from './core/audit/satisfaction-score.js'
+export { type AuditRecordV1, type StoredAuditRecord, upcastAudit } from './core/audit/upcast-audit.js'
 export { parseCommand } from './core/commands/parse-command.js'
 export { COMMAND_TYPES } from './core/commands/schemas.js'
 export { type DerivedDraft, deriveChangeEvents } from './core/derive/derive-change-events.js'
@@ -32,6 +34,7 @@ export {
 } from './core/errors/ticket-error.js'
 export { createIdFactory, type IdFactoryOptions } from './core/ids/ids.js'
 export type * from './core/model/audit.js'
+export { AUDIT_SCHEMA_VERSION } from './core/model/audit.js'
 // The model: commands, tickets, events, audits.
 export type * from './core/model/command.js'
 export {
@@ -75,6 +78,10 @@ export { type HandleResult, handle } from './core/reducer/handle.js'
 export type { HandleContext } from './core/reducer/handle-context.js'
 export { FREEZES_BY_DEFAULT } from './core/reducer/immer-instances.js'
 export { type ReplayOptions, replay } from './core/reducer/replay.js'
+// Event versioning: the upcaster chain stored events are read through.
+export type { EventUpcaster, StoredPayload } from './core/upcasting/event-upcaster.js'
+export { EVENT_UPCASTERS } from './core/upcasting/event-upcasters.js'
+
 // Telemetry: the instrumentation options' types (OpenTelemetry-compatible, structural).
 export type * from './instrumentation/index.js'
 // The service and the storage contract it drives.
@@ -85,8 +92,10 @@ export type {
   CommandResult,
   ListPosition,
   ListTicketsQuery,
+  LoadStreamAtOptions,
   PrunableTicketStore,
   PruneOptions,
+  ReadAuditsQuery,
   ReadEventsQuery,
   StoreCapabilities,
   StoredStream,

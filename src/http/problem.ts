@@ -21,6 +21,11 @@ export interface ProblemDetails {
   readonly issues?: readonly TicketIssue[]
   /** For a `TicketError`: whether repeating the request can help (`CONCURRENCY`, and `UNAVAILABLE` unless a retry cannot cure it). */
   readonly retryable?: boolean
+  /**
+   * The version the ticket is at, when the request named another: a `404` for a
+   * `?version=` the ticket has not reached, a `412` for an `If-Match` that does not match.
+   */
+  readonly currentVersion?: number
 }
 
 /** The problem `type` URI of a code: `urn:ticket-events:problem:invalid-transition`. */
@@ -45,6 +50,8 @@ const TICKET_ERROR_STATUS: Readonly<Record<TicketErrorCode, { status: number; ti
   CLOSED: { status: 503, title: 'Service unavailable' },
   // A store's driver is not installed: the server is misconfigured, which is not the client's to fix.
   MISSING_DRIVER: { status: 500, title: 'Internal error' },
+  // The server's store cannot answer this read at all: a property of the deployment.
+  UNSUPPORTED: { status: 501, title: 'Not implemented' },
 }
 
 /**
@@ -55,6 +62,7 @@ const OPERATOR_ONLY: Partial<Record<TicketErrorCode, (retryable: boolean) => str
   UNAVAILABLE: (retryable) => unavailableDetail(retryable),
   CLOSED: () => 'The ticket service is shutting down. Send the request again.',
   MISSING_DRIVER: () => 'The server could not complete the request.',
+  UNSUPPORTED: () => 'This server does not offer this resource.',
 }
 
 /**
@@ -116,6 +124,9 @@ export function errorToResponse(error: unknown, instance: string, onUnexpected: 
       code: error.code,
       ...(error.code === 'VALIDATION' ? { issues: error.issues } : {}),
       retryable: error.retryable,
+      ...(isTicketError(error, 'NOT_FOUND') && error.details.currentVersion !== undefined
+        ? { currentVersion: error.details.currentVersion }
+        : {}),
     }
     const retryAfter = unavailable && error.retryable
     return problemResponse(problem, retryAfter ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {})

@@ -4,6 +4,7 @@ import { TICKET_STATUSES } from '../core/model/ticket.js'
 import {
   eventsQueryFilters,
   listCursorSchema,
+  MAX_AUDITS_LIMIT,
   MAX_EVENTS_LIMIT,
   MAX_FILTER_IDS,
   MAX_PAGE_SIZE,
@@ -30,6 +31,11 @@ const booleanParam = z.pipe(
   z.transform((value: 'true' | 'false') => value === 'true'),
 )
 const idList = z.array(uuidSchema).check(z.maxLength(MAX_FILTER_IDS))
+
+/** The query of `GET /api/v1/tickets/{id}/details`: `version`, to read the ticket as it was. */
+export const ticketDetailsQuerySchema = z.strictObject({
+  version: z.optional(positiveInteger(Number.MAX_SAFE_INTEGER)),
+})
 
 /** List parameters of `GET /api/v1/tickets/details`: always arrays (see `searchParamsToObject`). */
 export const LIST_QUERY_ARRAY_KEYS: ReadonlySet<string> = new Set([
@@ -76,4 +82,26 @@ export const eventsWireQuerySchema = z.strictObject({
   occurred_after: eventsQueryFilters.occurredAfter,
   type: eventsQueryFilters.type,
   limit: z.optional(wholeNumberParam(0, MAX_EVENTS_LIMIT)),
+})
+
+/**
+ * The query of `GET /v2/system/events/stream`: the events API's filters without `limit`
+ * (a stream has no page size; the route refuses `limit` by name before this runs).
+ */
+export const eventsStreamWireQuerySchema = z.strictObject({
+  after_id: eventsQueryFilters.afterId,
+  occurred_after: eventsQueryFilters.occurredAfter,
+  type: eventsQueryFilters.type,
+})
+
+/** The `Last-Event-ID` header an SSE client sends back when it reconnects: an event id, like `after_id`. */
+export const lastEventIdHeaderSchema = z.object({ 'last-event-id': eventsQueryFilters.afterId })
+
+/**
+ * The query of `GET /api/v1/tickets/{id}/audits`: `after_id` (an audit id of the ticket,
+ * a ULID) and `limit` 1..1000 as digits, the rules of the service's `audits()` options.
+ */
+export const auditsWireQuerySchema = z.strictObject({
+  after_id: eventsQueryFilters.afterId,
+  limit: z.optional(wholeNumberParam(1, MAX_AUDITS_LIMIT)),
 })

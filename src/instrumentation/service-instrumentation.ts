@@ -4,7 +4,7 @@ import type { TicketEvent } from '../core/model/event.js'
 import type { InstrumentationMeter, InstrumentationTracer } from './open-telemetry-types.js'
 
 /** Which service call a retry belongs to. */
-export type InstrumentedOperation = 'execute' | 'load' | 'events' | 'list'
+export type InstrumentedOperation = 'execute' | 'load' | 'audits' | 'events' | 'list'
 
 /** What {@link ServiceInstrumentation.onRetry} is told before the service waits and tries again. */
 export interface RetryInfo {

@@ -16,6 +16,7 @@ export const SERVICE_SPANS = {
   decide: 'ticket_events.execute.decide',
   append: 'ticket_events.execute.append',
   load: 'ticket_events.load',
+  audits: 'ticket_events.audits',
   events: 'ticket_events.events',
   list: 'ticket_events.list',
 } as const

@@ -1,11 +1,13 @@
+import type { Audit } from '../core/model/audit.js'
 import type { Command } from '../core/model/command.js'
 import type { TicketEvent } from '../core/model/event.js'
 import type { Ticket, TicketStatus } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
+import type { EventUpcaster } from '../core/upcasting/event-upcaster.js'
 import type { ServiceInstrumentation } from '../instrumentation/service-instrumentation.js'
-import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
+import type { ListTicketsQuery, ReadAuditsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
 export interface TicketServiceOptions {
@@ -40,6 +42,16 @@ export interface TicketServiceOptions {
    * Off by default, and free when off.
    */
   readonly instrumentation?: ServiceInstrumentation
+  /**
+   * The event upcaster chain every read goes through (default: the library's,
+   * `EVENT_UPCASTERS`). Events read back — by `load`, `events` (and so subscriptions and
+   * the relays built on it) and remembered command results — come out in each type's
+   * current shape; events this service appends are stamped with their type's current
+   * `meta.schemaVersion`. Pass your own only when you run a model whose payloads differ
+   * from the library's (a fork, say), as `[...EVENT_UPCASTERS, ...yours]`: see
+   * docs/events.md, "Changing an event's shape".
+   */
+  readonly upcasters?: readonly EventUpcaster[]
 }
 
 /**
@@ -79,13 +91,15 @@ export interface ExecuteOptions {
   readonly expectedVersion?: number | undefined
 }
 
-/**
- * Options of {@link TicketService.load}. There are none yet: the parameter is in place so
- * options can be added without moving `scope` again. Pass `undefined` (or `{}`) when you
- * pass a scope: `tickets.load(ticketId, undefined, { workspaceId })`.
- */
+/** Options of {@link TicketService.load}. */
 export interface LoadOptions {
-  readonly [option: string]: never
+  /**
+   * Load the ticket as it was right after this version (1-based; versions count every
+   * event, derived change events included) instead of as it is now. A version the ticket
+   * has not reached is `NOT_FOUND` with `details.currentVersion`; 0, a negative or a
+   * fractional version is `VALIDATION`; a ticket deleted since is `DELETED` at every version.
+   */
+  readonly version?: number | undefined
 }
 
 /**
@@ -130,6 +144,23 @@ export interface ListQuery {
   readonly pageNumber?: number | undefined
   /** 1..100, default 10. */
   readonly pageSize?: number | undefined
+}
+
+/** Options of {@link TicketService.audits}: a page of one ticket's audit trail. An unknown key is a `VALIDATION` error. */
+export interface AuditsOptions {
+  /** Only audits after this one (an audit id of the ticket, a ULID): the last id of the previous page. */
+  readonly afterId?: string | undefined
+  /** 1..1000, default 25. */
+  readonly limit?: number | undefined
+}
+
+/** The audit trail query as applied (ticket, scope, cursor, limit): exactly what the store reads. */
+export type AppliedAuditsQuery = ReadAuditsQuery
+
+/** A page of one ticket's audit trail, in ticket-version order. */
+export interface AuditsPage {
+  readonly query: AppliedAuditsQuery
+  readonly result: readonly Audit[]
 }
 
 /** The events API query as applied, defaults filled in: exactly what the store reads. */
@@ -184,8 +215,41 @@ export interface TicketService {
   /**
    * The ticket's current state, or `null` (also for another workspace's ticket when
    * `scope` names one). Retried like `execute` while the store is `UNAVAILABLE`.
+   *
+   * With `options.version`, the ticket as it was right after that version: the newest
+   * snapshot at or before it plus the events up to it, folded (a store that keeps only
+   * its newest snapshot folds from the first event when that snapshot is newer).
+   *
+   * @throws {TicketError} `NOT_FOUND` when the ticket has not reached `options.version`
+   * (`details.currentVersion` says where it is); `DELETED` when `options.version` is given
+   * and the ticket is deleted (its history is not served once it is deleted); `VALIDATION`
+   * for a version below 1 or not an integer.
+   *
+   * @example
+   * ```ts
+   * const asCreated = await tickets.load(ticketId, { version: 1 })
+   * ```
    */
   load(ticketId: string, options?: LoadOptions, scope?: WorkspaceScope): Promise<Ticket | null>
+  /**
+   * A page of one ticket's audit trail: what happened to it and who did it, one
+   * Zendesk-style audit record per accepted command, in ticket-version order. Page on with
+   * `afterId` set to the last id of the previous page. A deleted ticket's audits stay
+   * readable. Retried like `load` while the store is `UNAVAILABLE`.
+   *
+   * @throws {TicketError} `NOT_FOUND` when the ticket does not exist (or belongs to
+   * another workspace than `scope` names)
+   * @throws {TicketError} `VALIDATION` for malformed options, or an `afterId` that is not
+   * an audit of this ticket
+   * @throws {TicketError} `UNSUPPORTED` when the store does not offer audits (`supportsAudits`)
+   *
+   * @example
+   * ```ts
+   * const { result } = await tickets.audits(ticketId, { limit: 100 })
+   * for (const audit of result) console.log(audit.version, audit.authorId, audit.events)
+   * ```
+   */
+  audits(ticketId: string, options?: AuditsOptions, scope?: WorkspaceScope): Promise<AuditsPage>
   /** A page of the global log (omit `workspaceId` for the whole log). */
   events(query?: EventsQuery): Promise<EventsPage>
   /** A page of a workspace's tickets from the projection. */

@@ -60,6 +60,14 @@ export interface StoredStream {
   readonly events: readonly TicketEvent[]
 }
 
+/** The argument of {@link TicketStore.loadStreamAt}. */
+export interface LoadStreamAtOptions {
+  /** Only snapshots written under this {@link TICKET_SCHEMA_VERSION} may be used. */
+  readonly snapshotSchemaVersion: number
+  /** The version to stop at (1-based, at most the ticket's current version). */
+  readonly version: number
+}
+
 /** The global log query (the events API), already validated and defaulted. */
 export interface ReadEventsQuery {
   /** Only this workspace's events; absent for the whole log. */
@@ -70,6 +78,17 @@ export interface ReadEventsQuery {
   readonly occurredAfter?: string
   readonly type?: string
   /** 0..1000. */
+  readonly limit: number
+}
+
+/** One ticket's audit trail query, already validated and defaulted. */
+export interface ReadAuditsQuery {
+  readonly ticketId: string
+  /** Only when the ticket belongs to this workspace; absent for any workspace. */
+  readonly workspaceId?: string
+  /** Only audits after this one (an audit id of this ticket) in version order. Any other id is `VALIDATION`. */
+  readonly afterId?: string
+  /** 1..1000. */
   readonly limit: number
 }
 
@@ -135,6 +154,10 @@ export interface StoreCapabilities {
    * `VALIDATION` on a store without it.
    */
   readonly supportsListCursor?: boolean
+  /** Offers {@link TicketStore.loadStreamAt} (default: whether the store has the method). */
+  readonly supportsLoadStreamAt?: boolean
+  /** Offers {@link TicketStore.readAudits} (default: whether the store has the method). */
+  readonly supportsAudits?: boolean
 }
 
 /** The optional methods of {@link TicketStore}, each with the capability flag that says whether it is offered. */
@@ -142,6 +165,8 @@ export const OPTIONAL_STORE_METHODS = {
   currentVersion: 'supportsCurrentVersion',
   hasEvent: 'supportsHasEvent',
   prune: 'supportsPrune',
+  loadStreamAt: 'supportsLoadStreamAt',
+  readAudits: 'supportsAudits',
 } as const satisfies Record<string, keyof StoreCapabilities>
 
 /**
@@ -158,6 +183,8 @@ export function storeCapabilities(store: TicketStore): Required<StoreCapabilitie
     supportsHasEvent: declared.supportsHasEvent ?? typeof store.hasEvent === 'function',
     supportsPrune: declared.supportsPrune ?? typeof store.prune === 'function',
     supportsListCursor: declared.supportsListCursor ?? false,
+    supportsLoadStreamAt: declared.supportsLoadStreamAt ?? typeof store.loadStreamAt === 'function',
+    supportsAudits: declared.supportsAudits ?? typeof store.readAudits === 'function',
   }
 }
 
@@ -192,6 +219,16 @@ export interface TicketStore {
    * ignored) and the events after it, in version order. `null` when the ticket has no events.
    */
   loadStream(ticketId: string, options: { readonly snapshotSchemaVersion: number }): Promise<StoredStream | null>
+  /**
+   * Optional (capability `supportsLoadStreamAt`): the ticket as it was at
+   * `options.version`, for `load(ticketId, { version })`: the newest usable snapshot at or
+   * before that version (or none) and the events after it up to and including that version,
+   * in version order. `null` when the ticket has no events. The service asks only for
+   * versions the ticket has reached. Without this method the service reads the whole
+   * stream with `loadStream` (asking for a snapshot schema version that never exists) and
+   * folds its prefix.
+   */
+  loadStreamAt?(ticketId: string, options: LoadStreamAtOptions): Promise<StoredStream | null>
   /**
    * Appends one command's batch atomically with the projection row, audit, snapshot and
    * idempotency record.
@@ -236,6 +273,17 @@ export interface TicketStore {
    * @throws {TicketError} `VALIDATION` when `before` is not a time
    */
   prune?(options: PruneOptions): Promise<number>
+  /**
+   * Optional (capability `supportsAudits`): a page of one ticket's audit records, in the
+   * order of the ticket `version` each ends at (not by id or time: ids minted by two
+   * processes in one millisecond are not in commit order), after `afterId` and at most
+   * `limit`. Records stored in an older shape come back upcast (`upcastAudit`). `null`
+   * when the ticket has no events, or belongs to another workspace than
+   * `query.workspaceId`; a deleted ticket's audits stay readable.
+   *
+   * @throws {TicketError} `VALIDATION` when `afterId` is not an audit of this ticket
+   */
+  readAudits?(query: ReadAuditsQuery): Promise<Audit[] | null>
   /** The remembered result of a command recorded at or after `notBefore` (ISO time), or `null`. */
   findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null>
   /** Releases what the store opened itself (not connections or pools the caller passed in). */

@@ -8,6 +8,7 @@ import * as z from 'zod/mini'
 import { parseWith } from '../core/commands/parse-command.js'
 import type { TicketStore } from '../store-contract/ticket-store.js'
 import { defineAppendTests } from './store-contract/append-tests.js'
+import { defineAuditsTests } from './store-contract/audits-tests.js'
 import { type ContractContext, openContractContext } from './store-contract/contract-context.js'
 import type { DefineContractTest } from './store-contract/contract-test.js'
 import { defineEventsQueryTests } from './store-contract/events-query-tests.js'
@@ -21,6 +22,8 @@ import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from
 import { defineSnapshotTests } from './store-contract/snapshot-tests.js'
 import { defineStoreBasicsTests } from './store-contract/store-basics-tests.js'
 import { defineTextAndIdTests } from './store-contract/text-and-id-tests.js'
+import { defineTimeTravelTests } from './store-contract/time-travel-tests.js'
+import { defineUpcastingTests } from './store-contract/upcasting-tests.js'
 import { defineValidationTests } from './store-contract/validation-tests.js'
 import { defineWorkspaceTests } from './store-contract/workspace-tests.js'
 
@@ -76,7 +79,11 @@ const argumentsSchema = z.strictObject({
  *   connection dropped is retried when it did not land and not applied twice when it did;
  * - `prune({ before })`, when offered (capability `supportsPrune`),
  *   deletes the command records recorded before `before` (and nothing else), so a
- *   pruned command id runs again while a kept one still returns its first result.
+ *   pruned command id runs again while a kept one still returns its first result;
+ * - `audits()`, when offered (capability `supportsAudits`), returns one ticket's audit
+ *   records as `execute` returned them, in ticket-version order (not id order), paged
+ *   with `afterId` and `limit`, `NOT_FOUND` for a missing or foreign ticket, readable
+ *   after a delete; without it, `audits()` is `UNSUPPORTED`.
  *
  * Every test gets its own store from `makeStore` — which must return an empty store
  * that shares nothing with earlier ones (a new database file, schema or in-memory
@@ -151,10 +158,13 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('the ticket list by cursor', () => defineListCursorTests(test))
       describe('workspaces', () => defineWorkspaceTests(test))
       describe('snapshots', () => defineSnapshotTests(test))
+      describe('the ticket as it was', () => defineTimeTravelTests(test))
+      describe('events stored in older shapes', () => defineUpcastingTests(test))
       describe('bad input', () => defineValidationTests(test))
       describe('lost connections', () => defineLostAppendTests(test))
       describe('text and ids', () => defineTextAndIdTests(test))
       describe('pruning command records', () => definePruneTests(test))
+      describe('the audit trail', () => defineAuditsTests(test))
     })
 
     it(SKIP_LIST_CHECK_TITLE, () => {

@@ -5,7 +5,7 @@ import { canonicalTime } from '../shared/canonical-time.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { commandRecordedError, versionConflictError } from '../shared/store-errors.js'
 import { commandKey, copyBatch, createMemoryTables, type StoredTicket } from './memory-schema.js'
-import { findCommand, listTickets, pruneCommands, readEvents } from './memory-statements.js'
+import { findCommand, listTickets, pruneCommands, readAudits, readEvents } from './memory-statements.js'
 import type { MemoryStoreOptions } from './memory-store-config.js'
 
 const optionsSchema = z.optional(
@@ -21,8 +21,8 @@ const optionsSchema = z.optional(
  *
  * It follows the whole {@link PrunableTicketStore | TicketStore} contract: atomic appends with an expected
  * version, one global order (append order) with `afterId` paging, the `list()`
- * projection, snapshots per schema version and idempotency records, which
- * `prune({ before })` deletes. Data goes in and
+ * projection, snapshots per schema version, the audit trail (`readAudits`) and
+ * idempotency records, which `prune({ before })` deletes. Data goes in and
  * out as frozen JSON copies, so neither the caller nor the store can change the other's
  * objects by accident.
  *
@@ -56,6 +56,15 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
       return { snapshot, events: ticket.events.slice(snapshot?.version ?? 0) }
     },
 
+    async loadStreamAt(ticketId, { snapshotSchemaVersion, version }): Promise<StoredStream | null> {
+      const ticket = tables.tickets.get(ticketId)
+      if (ticket === undefined) return null
+      // Only the newest snapshot is kept: one past the version means folding from the start.
+      const newest = ticket.snapshots.get(snapshotSchemaVersion) ?? null
+      const snapshot = newest !== null && newest.version <= version ? newest : null
+      return { snapshot, events: ticket.events.slice(snapshot?.version ?? 0, version) }
+    },
+
     async append(batch: AppendBatch) {
       const stored = tables.tickets.get(batch.ticketId)
       const actualVersion = stored?.events.length ?? 0
@@ -78,6 +87,7 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
         state: copy.state,
         snapshots: new Map(),
         audits: [],
+        auditPositions: new Map(),
       }
       if (stored === undefined) {
         tables.tickets.set(batch.ticketId, ticket)
@@ -90,7 +100,10 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
         ticket.events.push(event)
       }
       ticket.state = copy.state
-      if (copy.audit !== null) ticket.audits.push(copy.audit)
+      if (copy.audit !== null) {
+        ticket.auditPositions.set(copy.audit.id, ticket.audits.length)
+        ticket.audits.push(copy.audit)
+      }
       if (copy.snapshot !== null && supportsSnapshots) ticket.snapshots.set(copy.snapshot.schemaVersion, copy.snapshot.state)
       if (key !== undefined && copy.command !== null) tables.commands.set(key, copy.command)
     },
@@ -101,6 +114,10 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
 
     async listTickets(query) {
       return listTickets(tables, query)
+    },
+
+    async readAudits(query) {
+      return readAudits(tables, query)
     },
 
     async currentVersion(ticketId) {

@@ -1,5 +1,7 @@
+import { type StoredAuditRecord, upcastAudit } from '../../core/audit/upcast-audit.js'
 import { parseWith } from '../../core/commands/parse-command.js'
 import { isTicketError, storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
+import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
@@ -16,7 +18,7 @@ import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
 import { containsPattern, searchable } from '../shared/like-pattern.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
-import { commandRecordedError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
+import { commandRecordedError, unknownAuditCursorError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
 import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
 import { migratePostgres } from './postgres-migrator.js'
 import { postgresMigrationPlan, postgresTables } from './postgres-schema.js'
@@ -115,17 +117,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
     async loadStream(ticketId, { snapshotSchemaVersion }) {
       if (!UUID.test(ticketId)) return null
-      let snapshot: Ticket | null = null
-      const events: TicketEvent[] = []
-      for (const found of await run(sql.loadStream, [ticketId, snapshotSchemaVersion])) {
-        const { snapshot: state, event } = row(found)
-        if (state !== null && state !== undefined) snapshot = json<Ticket>(state)
-        if (event !== null && event !== undefined) events.push(json<TicketEvent>(event))
-      }
-      if (snapshot === null && events.length === 0) return null
-      if (!inVersionOrder(events)) events.sort((left, right) => left.version - right.version)
-      const stream: StoredStream = { snapshot, events }
-      return stream
+      return streamOf(await run(sql.loadStream, [ticketId, snapshotSchemaVersion]))
+    },
+
+    async loadStreamAt(ticketId, { snapshotSchemaVersion, version }) {
+      if (!UUID.test(ticketId)) return null
+      return streamOf(await run(sql.loadStreamAt, [ticketId, snapshotSchemaVersion, version]))
     },
 
     async append(batch) {
@@ -157,6 +154,24 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
     async listTickets(query) {
       return listTickets(run, sql, query)
+    },
+
+    async readAudits(query) {
+      if (!UUID.test(query.ticketId)) return null
+      const cursor = query.afterId?.toUpperCase() ?? null
+      const rows = (await run(sql.readAudits, [query.ticketId, cursor, query.limit])).map(row)
+      const first = rows[0]
+      if (first === undefined || first['workspaceId'] === null) return null
+      if (query.workspaceId !== undefined && String(first['workspaceId']) !== query.workspaceId.toLowerCase()) return null
+      if (cursor !== null && (first['cursorVersion'] === null || first['cursorVersion'] === undefined)) {
+        throw unknownAuditCursorError(query.afterId as string, query.ticketId)
+      }
+      const audits: Audit[] = []
+      for (const found of rows) {
+        if (found['version'] === null || found['version'] === undefined) continue
+        audits.push(upcastAudit(json<StoredAuditRecord>(found['record']), Number(found['version'])))
+      }
+      return audits
     },
 
     async currentVersion(ticketId) {
@@ -286,7 +301,13 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
     await session.query(sql.insertEvents(batch.events.length), params)
   }
   if (batch.audit) {
-    await session.query(sql.insertAudit, [batch.audit.id, ticketId, batch.audit.createdAt, JSON.stringify(batch.audit)])
+    await session.query(sql.insertAudit, [
+      batch.audit.id,
+      ticketId,
+      batch.audit.createdAt,
+      batch.audit.version,
+      JSON.stringify(batch.audit),
+    ])
   }
   if (batch.snapshot) {
     const { state: snapshot, schemaVersion } = batch.snapshot
@@ -398,4 +419,18 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   if (typeof error !== 'object' || error === null) return false
   const { code, constraint: violated } = error as { code?: unknown; constraint?: unknown }
   return code === UNIQUE_VIOLATION && violated === constraint
+}
+
+/** The snapshot (sent on one row) and the events of a `loadStream` / `loadStreamAt` answer, in version order. */
+function streamOf(rows: readonly unknown[]): StoredStream | null {
+  let snapshot: Ticket | null = null
+  const events: TicketEvent[] = []
+  for (const found of rows) {
+    const { snapshot: state, event } = row(found)
+    if (state !== null && state !== undefined) snapshot = json<Ticket>(state)
+    if (event !== null && event !== undefined) events.push(json<TicketEvent>(event))
+  }
+  if (snapshot === null && events.length === 0) return null
+  if (!inVersionOrder(events)) events.sort((left, right) => left.version - right.version)
+  return { snapshot, events }
 }

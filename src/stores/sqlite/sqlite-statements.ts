@@ -36,18 +36,25 @@ export function sqliteStatements(tables: SqliteTables) {
       version = excluded.version, state = excluded.state`,
       deleteTags: `DELETE FROM ${t.tags} WHERE ticket_id = ?`,
       insertTag: `INSERT OR IGNORE INTO ${t.tags} (ticket_id, tag_id) VALUES (?, ?)`,
-      insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, record) VALUES (?, ?, ?, ?)`,
+      insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES (?, ?, ?, ?, ?)`,
       insertSnapshot: `INSERT OR REPLACE INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES (?, ?, ?, ?)`,
       insertCommand: `INSERT OR REPLACE INTO ${t.commands} (ticket_id, command_id, recorded_at, result) VALUES (?, ?, ?, ?)`,
     },
     newestSnapshot: `SELECT version, state FROM ${t.snapshots}
     WHERE ticket_id = ? AND schema_version = ? ORDER BY version DESC LIMIT 1`,
+    newestSnapshotAt: `SELECT version, state FROM ${t.snapshots}
+    WHERE ticket_id = ? AND schema_version = ? AND version <= ? ORDER BY version DESC LIMIT 1`,
     // One ticket's events share ticket_id and workspace_id: leaving them out of each row
     // spares two strings per event on the hot path of every command.
     streamAfter: `SELECT id, version, type, occurred_at, payload, meta FROM ${t.events} WHERE ticket_id = ? AND version > ? ORDER BY version`,
+    streamBetween: `SELECT id, version, type, occurred_at, payload, meta FROM ${t.events}
+    WHERE ticket_id = ? AND version > ? AND version <= ? ORDER BY version`,
     streamWorkspace: `SELECT workspace_id FROM ${t.events} WHERE ticket_id = ? LIMIT 1`,
     eventPosition: `SELECT position, workspace_id AS workspaceId FROM ${t.events} WHERE id = ?`,
     command: `SELECT result FROM ${t.commands} WHERE ticket_id = ? AND command_id = ? AND recorded_at >= ?`,
+    auditTicket: `SELECT workspace_id FROM ${t.projections} WHERE id = ?`,
+    auditCursor: `SELECT version FROM ${t.audits} WHERE id = ? AND ticket_id = ?`,
+    readAudits: `SELECT version, record FROM ${t.audits} WHERE ticket_id = ? AND version > ? ORDER BY version LIMIT ?`,
     eventExists: `SELECT 1 AS found FROM ${t.events} WHERE id = ?`,
     pruneCommands: `DELETE FROM ${t.commands} WHERE recorded_at < ?`,
     // Read right after the DELETE on the same connection: nothing can run in between.

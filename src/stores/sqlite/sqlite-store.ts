@@ -1,14 +1,18 @@
 import * as z from 'zod/mini'
+import { type StoredAuditRecord, upcastAudit } from '../../core/audit/upcast-audit.js'
 import { parseWith } from '../../core/commands/parse-command.js'
 import { storeClosedError } from '../../core/errors/ticket-error.js'
+import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
   AppendBatch,
   CommandResult,
   ListTicketsQuery,
+  LoadStreamAtOptions,
   PrunableTicketStore,
   PruneOptions,
+  ReadAuditsQuery,
   ReadEventsQuery,
   StoredStream,
   TicketStore,
@@ -18,7 +22,7 @@ import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
 import { containsPattern, searchable } from '../shared/like-pattern.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
-import { commandRecordedError, versionConflictError } from '../shared/store-errors.js'
+import { commandRecordedError, unknownAuditCursorError, versionConflictError } from '../shared/store-errors.js'
 import { sqlStoreOptionShape } from '../shared/store-options.js'
 import { toSqliteStoreError } from './sqlite-errors.js'
 import { immediate, migrateSqlite } from './sqlite-migrator.js'
@@ -140,9 +144,11 @@ function withTypedDriverErrors(store: SqliteTicketStore): PrunableTicketStore {
     capabilities: store.capabilities,
     migrate: typed(store.migrate),
     loadStream: typed(store.loadStream),
+    loadStreamAt: typed(store.loadStreamAt),
     append: typed(store.append),
     readEvents: typed(store.readEvents),
     listTickets: typed(store.listTickets),
+    readAudits: typed(store.readAudits),
     currentVersion: typed(store.currentVersion),
     hasEvent: typed(store.hasEvent),
     prune: typed(store.prune),
@@ -202,6 +208,21 @@ class SqliteTicketStore implements TicketStore {
     const snapshotRow = this.#row<{ version: number; state: string }>(this.#sql.newestSnapshot, ticketId, options.snapshotSchemaVersion)
     const snapshot = snapshotRow === undefined ? null : (JSON.parse(snapshotRow.state) as Ticket)
     const rows = this.#prepare(this.#sql.streamAfter).all(ticketId, snapshotRow?.version ?? 0) as StreamRow[]
+    if (snapshot === null && rows.length === 0) return null
+    if (rows.length === 0) return { snapshot, events: [] }
+    const workspaceId =
+      // The stream has rows here, so this query finds one.
+      snapshot?.workspaceId ?? this.#row<{ workspace_id: string }>(this.#sql.streamWorkspace, ticketId)!.workspace_id
+    return { snapshot, events: rows.map((row) => toEvent(row, ticketId, workspaceId)) }
+  }
+
+  /** Every snapshot is kept (keyed by version), so the one at or before `version` is found by the primary key. */
+  async loadStreamAt(ticketId: string, options: LoadStreamAtOptions): Promise<StoredStream | null> {
+    await this.#database()
+    const { snapshotSchemaVersion, version } = options
+    const snapshotRow = this.#row<{ version: number; state: string }>(this.#sql.newestSnapshotAt, ticketId, snapshotSchemaVersion, version)
+    const snapshot = snapshotRow === undefined ? null : (JSON.parse(snapshotRow.state) as Ticket)
+    const rows = this.#prepare(this.#sql.streamBetween).all(ticketId, snapshotRow?.version ?? 0, version) as StreamRow[]
     if (snapshot === null && rows.length === 0) return null
     if (rows.length === 0) return { snapshot, events: [] }
     const workspaceId =
@@ -296,6 +317,20 @@ class SqliteTicketStore implements TicketStore {
     return rows.map((row) => JSON.parse(row.state) as Ticket)
   }
 
+  async readAudits(query: ReadAuditsQuery): Promise<Audit[] | null> {
+    await this.#database()
+    const ticket = this.#row<{ workspace_id: string }>(this.#sql.auditTicket, query.ticketId)
+    if (ticket === undefined || (query.workspaceId !== undefined && ticket.workspace_id !== query.workspaceId)) return null
+    let after = 0
+    if (query.afterId !== undefined) {
+      const cursor = this.#row<{ version: number }>(this.#sql.auditCursor, query.afterId.toUpperCase(), query.ticketId)
+      if (cursor === undefined) throw unknownAuditCursorError(query.afterId, query.ticketId)
+      after = cursor.version
+    }
+    const rows = this.#prepare(this.#sql.readAudits).all(query.ticketId, after, query.limit) as { version: number; record: string }[]
+    return rows.map((row) => upcastAudit(JSON.parse(row.record) as StoredAuditRecord, row.version))
+  }
+
   async currentVersion(ticketId: string): Promise<number> {
     await this.#database()
     return this.#version(ticketId)
@@ -377,7 +412,7 @@ class SqliteTicketStore implements TicketStore {
     for (const tag of state.tags) insertTag.run(state.id, tag)
 
     const audit = batch.audit
-    if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, JSON.stringify(audit))
+    if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
     if (batch.snapshot !== undefined) {
       const snapshot = batch.snapshot
       this.#prepare(sql.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, JSON.stringify(snapshot.state))
