@@ -5,6 +5,7 @@
 import { benchAudits } from './audits.js'
 import { benchCore } from './core.js'
 import { benchHttp } from './http.js'
+import { benchInstrumentation } from './instrumentation.js'
 import { benchNats } from './nats.js'
 import { benchPostgres } from './postgres.js'
 import { type BenchSection, formatRows } from './report.js'
@@ -16,6 +17,7 @@ import { benchTimeTravel } from './time-travel.js'
 const sections: Record<string, BenchSection> = {
   core: benchCore,
   'service-memory': benchMemoryService,
+  instrumentation: benchInstrumentation,
   http: benchHttp,
   sqlite: benchSqlite,
   postgres: benchPostgres,

@@ -82,12 +82,15 @@ export { type ReplayOptions, replay } from './core/reducer/replay.js'
 export type { EventUpcaster, StoredPayload } from './core/upcasting/event-upcaster.js'
 export { EVENT_UPCASTERS } from './core/upcasting/event-upcasters.js'
 
+// Telemetry: the instrumentation options' types (OpenTelemetry-compatible, structural).
+export type * from './instrumentation/index.js'
 // The service and the storage contract it drives.
 export * from './service/index.js'
 export type {
   AppendBatch,
   CommandRecord,
   CommandResult,
+  ListPosition,
   ListTicketsQuery,
   LoadStreamAtOptions,
   PrunableTicketStore,
@@ -99,6 +102,5 @@ export type {
   TicketSnapshot,
   TicketStore,
 } from './store-contract/ticket-store.js'
-
 // Catch-up subscriptions over the event log.
 export * from './subscriptions/index.js'

@@ -3,6 +3,7 @@ import { textSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
 import {
   eventsQueryFilters,
+  listCursorSchema,
   MAX_AUDITS_LIMIT,
   MAX_EVENTS_LIMIT,
   MAX_FILTER_IDS,
@@ -49,18 +50,26 @@ export const LIST_QUERY_ARRAY_KEYS: ReadonlySet<string> = new Set([
  * The query of `GET /api/v1/tickets/details` (the ticket API). `status` is optional here (the
  * seed marks it required): leaving it out lists every status.
  */
-export const listTicketsQuerySchema = z.strictObject({
-  status: z.optional(z.enum(TICKET_STATUSES)),
-  assigneeIds: z.optional(idList),
-  chatIds: z.optional(idList),
-  tagIds: z.optional(idList),
-  responderIds: z.optional(idList),
-  responderVersionIds: z.optional(idList),
-  search: z.optional(textSchema(MAX_SEARCH_LENGTH)),
-  includeRemoved: z.optional(booleanParam),
-  pageNumber: z.optional(positiveInteger(1_000_000)),
-  pageSize: z.optional(positiveInteger(MAX_PAGE_SIZE)),
-})
+export const listTicketsQuerySchema = z
+  .strictObject({
+    status: z.optional(z.enum(TICKET_STATUSES)),
+    assigneeIds: z.optional(idList),
+    chatIds: z.optional(idList),
+    tagIds: z.optional(idList),
+    responderIds: z.optional(idList),
+    responderVersionIds: z.optional(idList),
+    search: z.optional(textSchema(MAX_SEARCH_LENGTH)),
+    includeRemoved: z.optional(booleanParam),
+    cursor: z.optional(listCursorSchema),
+    pageNumber: z.optional(positiveInteger(1_000_000)),
+    pageSize: z.optional(positiveInteger(MAX_PAGE_SIZE)),
+  })
+  .check(
+    z.refine((query) => query.cursor === undefined || query.pageNumber === undefined || query.pageNumber === 1, {
+      error: 'Give cursor or pageNumber, not both: a cursor already says where the page starts',
+      path: ['pageNumber'],
+    }),
+  )
 
 /**
  * The query of `GET /v2/system/events` (the events API), in the wire's snake_case: the

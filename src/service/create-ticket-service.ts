@@ -12,9 +12,13 @@ import { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import { replay } from '../core/reducer/replay.js'
 import { LIBRARY_UPCASTING } from '../core/upcasting/event-upcasters.js'
 import { createEventUpcasting } from '../core/upcasting/event-upcasting.js'
+import type { InstrumentationAttributes, InstrumentationSpan } from '../instrumentation/open-telemetry-types.js'
+import type { InstrumentedOperation } from '../instrumentation/service-instrumentation.js'
+import { SERVICE_SPANS, serviceTelemetry } from '../instrumentation/service-telemetry.js'
 import { type AppendBatch, storeCapabilities, type TicketStore } from '../store-contract/ticket-store.js'
 import { backoffDelay, CONFLICT_BACKOFF, DEFAULT_UNAVAILABLE_RETRY, sleep, UnavailableRetrySchedule } from './backoff.js'
 import { guardStore } from './guarded-store.js'
+import { encodeListCursor } from './list-cursor.js'
 import { parseAuditsQuery, parseEventsQuery, parseListQuery } from './query-schemas.js'
 import {
   executeOptionsArgumentSchema,
@@ -103,6 +107,27 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const capabilities = storeCapabilities(options.store)
   const snapshots = capabilities.supportsSnapshots
   const cache = new StateCache(options.cacheSize ?? DEFAULT_CACHE_SIZE)
+  const storeName = options.store.name
+  /** `undefined` without instrumentation: every use below is behind `?.` or a test, so an uninstrumented service pays nothing more. */
+  const telemetry = serviceTelemetry(options.instrumentation)
+
+  /** Runs `work` in a span when the service is traced; otherwise just runs it. */
+  const traced = <T>(name: string, attributes: InstrumentationAttributes, work: (span: InstrumentationSpan | undefined) => T): T =>
+    telemetry === undefined ? work(undefined) : telemetry.span(name, attributes, work)
+
+  /** Decides once on `state`, in a span when traced, saying what was decided. */
+  const decideTraced = (state: Ticket | null, command: Command, cached: boolean): Decision =>
+    telemetry === undefined
+      ? decide(state, command, ctx)
+      : telemetry.span(SERVICE_SPANS.decide, { 'ticket_events.cached_state': cached }, (span) => {
+          const decision = decide(state, command, ctx)
+          if ('error' in decision) {
+            span?.setAttribute('ticket_events.decision', 'rejected')
+            span?.setAttribute('error.type', decision.error.code)
+          } else span?.setAttribute('ticket_events.decision', decision.result.events.length > 0 ? 'append' : 'no-op')
+          return decision
+        })
+
   // Every read path upcasts through this: stored events may be older than this code.
   const upcasting = options.upcasters === undefined ? LIBRARY_UPCASTING : createEventUpcasting(options.upcasters)
 
@@ -181,7 +206,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     const commandId = command.meta?.commandId
     const notBefore = new Date(now.getTime() - dedupeWindowMs).toISOString()
     if (commandId !== undefined) {
-      const remembered = await store.findCommand(ticketId, commandId, notBefore)
+      const remembered = await traced(SERVICE_SPANS.findCommand, {}, () => store.findCommand(ticketId, commandId, notBefore))
       // A remembered result from another workspace is as good as none: the load below
       // then answers exactly as it would for a missing ticket.
       if (remembered && inScope(remembered.state, workspaceId)) return withCurrentAudit(upcastResult(remembered))
@@ -196,15 +221,18 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     let state: Ticket | null = null
     let decision: Decision | undefined
     let onCached: Decision | undefined
-    if (cached !== undefined && inScope(cached, workspaceId) && (expectedVersion === undefined || cached.version === expectedVersion)) {
-      onCached = decide(cached, command, ctx)
+    const usable =
+      cached !== undefined && inScope(cached, workspaceId) && (expectedVersion === undefined || cached.version === expectedVersion)
+    telemetry?.cacheLookup(usable)
+    if (usable) {
+      onCached = decideTraced(cached, command, true)
       if (appends(onCached) || (await confirmedCurrent(store, ticketId, cached))) {
         state = cached
         decision = onCached
       }
     }
     if (decision === undefined) {
-      const loaded = await load(store, ticketId)
+      const loaded = await traced(SERVICE_SPANS.executeLoad, {}, () => load(store, ticketId))
       cache.set(ticketId, loaded)
       if (loaded !== null && !inScope(loaded, workspaceId) && command.type === 'create') {
         throw new TicketError('ALREADY_EXISTS', `Ticket id ${ticketId} is taken; a create command needs a new ticket id.`, {
@@ -216,7 +244,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       checkExpectedVersion(ticketId, state, expectedVersion)
       // The same version is the same state (a ticket's stream only grows, a version at a
       // time), so the decision made on the cached copy stands.
-      decision = onCached !== undefined && state !== null && state.version === cached?.version ? onCached : decide(state, command, ctx)
+      decision =
+        onCached !== undefined && state !== null && state.version === cached?.version ? onCached : decideTraced(state, command, false)
     }
     if ('error' in decision) throw decision.error
     // `handle` stamps the library's schema versions; a chain of the caller's may differ.
@@ -236,14 +265,24 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
         : {}),
       ...(commandId !== undefined ? { command: { commandId, recordedAt: now.toISOString(), result, notBefore } } : {}),
     }
+    const appendStart = telemetry?.timesAppends === true ? monotonicMs() : 0
     try {
-      await store.append(batch)
+      await traced(SERVICE_SPANS.append, { 'ticket_events.events.count': batch.events.length }, () => store.append(batch))
     } catch (error) {
       cache.delete(ticketId)
-      if (!isTicketError(error) || error.code !== 'UNAVAILABLE' || !(await appendLanded(store, batch, error, retries))) throw error
+      if (!isTicketError(error) || error.code !== 'UNAVAILABLE' || !(await appendLanded(store, batch, error, retries, command.type)))
+        throw error
     }
     cache.set(ticketId, result.state)
     if (batch.snapshot !== undefined) snapshotStale.delete(ticketId)
+    telemetry?.appended({
+      ticketId,
+      workspaceId: batch.workspaceId,
+      commandType: command.type,
+      events: result.events,
+      version: result.state.version,
+      durationMs: telemetry.timesAppends ? monotonicMs() - appendStart : 0,
+    })
     return result
   }
 
@@ -253,7 +292,13 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
    * first event tells. `true`: it landed. `false`: it did not, and a retry is safe.
    * Throws an `UNAVAILABLE` saying the outcome is unknown when the store cannot be asked.
    */
-  async function appendLanded(store: TicketStore, batch: AppendBatch, failure: TicketError, retries: UnavailableRetrySchedule) {
+  async function appendLanded(
+    store: TicketStore,
+    batch: AppendBatch,
+    failure: TicketError,
+    retries: UnavailableRetrySchedule,
+    commandType: Command['type'],
+  ) {
     const firstEventId = batch.events[0]?.id
     if (firstEventId === undefined) return false
     if (!capabilities.supportsHasEvent || store.hasEvent === undefined) {
@@ -262,7 +307,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       if (batch.command !== undefined) return false
       throw outcomeUnknown(batch, failure, false)
     }
-    for (;;) {
+    for (let retry = 1; ; retry++) {
       try {
         return await store.hasEvent(firstEventId)
       } catch (error) {
@@ -271,6 +316,15 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
           const retryable = batch.command !== undefined && isTicketError(error) && error.retryable
           throw outcomeUnknown(batch, error, retryable)
         }
+        telemetry?.retry({
+          operation: 'execute',
+          ticketId: batch.ticketId,
+          commandType,
+          reason: 'unavailable',
+          retry,
+          delayMs: delay,
+          error: error as TicketError,
+        })
         await sleep(delay)
       }
     }
@@ -289,44 +343,100 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   }
 
   /** Runs a read, retrying it while the store is `UNAVAILABLE` and the retry budget lasts. */
-  async function retryingReads<T>(read: (store: TicketStore) => Promise<T>): Promise<T> {
+  async function retryingReads<T>(
+    operation: Exclude<InstrumentedOperation, 'execute'>,
+    read: (store: TicketStore) => Promise<T>,
+    ticketId?: string,
+  ): Promise<T> {
     const retries = new UnavailableRetrySchedule(unavailableRetry)
-    for (;;) {
+    for (let retry = 1; ; retry++) {
       try {
         return await read(await guarded.ready())
       } catch (error) {
         const delay = retries.nextDelay(error)
         if (delay === undefined) throw error
+        telemetry?.retry({
+          operation,
+          ...(ticketId === undefined ? {} : { ticketId }),
+          reason: 'unavailable',
+          retry,
+          delayMs: delay,
+          error: error as TicketError,
+        })
         await sleep(delay)
       }
     }
   }
 
-  return {
-    async execute(ticketId, command, scope, options) {
-      const id = parseTicketId(ticketId)
-      const workspaceId = parseScope(scope)
-      const expectedVersion = parseWith(executeOptionsArgumentSchema, { options }, 'execute options').options?.expectedVersion
-      const parsed = prepareCommand(id, parseCommand(command), workspaceId)
-      const retries = new UnavailableRetrySchedule(unavailableRetry)
-      for (let conflicts = 0; ; ) {
-        let delay: number | undefined
-        try {
-          return await runOnce(await guarded.ready(), id, parsed, workspaceId, retries, expectedVersion)
-        } catch (error) {
-          // A conflict the caller's expected version settles is not retryable; others are
-          // retried (with an expected version, the retry finds a command that won the race
-          // by its id, or else reports the version the ticket moved to).
-          if (isTicketError(error, 'CONCURRENCY') && error.retryable) {
-            if (conflicts >= maxRetries) throw error
-            delay = backoffDelay(CONFLICT_BACKOFF, conflicts++)
-          } else {
-            delay = retries.nextDelay(error)
-            if (delay === undefined) throw error
-          }
+  /**
+   * `execute` after its arguments were parsed: run the command, retrying conflicts and
+   * outages. `span` is the `execute` span when the service is traced.
+   */
+  async function executeParsed(
+    id: string,
+    parsed: Command,
+    workspaceId: string | undefined,
+    expectedVersion: number | undefined,
+    span: InstrumentationSpan | undefined,
+  ): Promise<HandleResult> {
+    const retries = new UnavailableRetrySchedule(unavailableRetry)
+    for (let conflicts = 0, outages = 0; ; ) {
+      let delay: number | undefined
+      try {
+        const result = await runOnce(await guarded.ready(), id, parsed, workspaceId, retries, expectedVersion)
+        span?.setAttribute('ticket_events.ticket.version', result.state.version)
+        span?.setAttribute('ticket_events.events.count', result.events.length)
+        return result
+      } catch (error) {
+        // A conflict the caller's expected version settles is not retryable; others are
+        // retried (with an expected version, the retry finds a command that won the race
+        // by its id, or else reports the version the ticket moved to).
+        if (isTicketError(error, 'CONCURRENCY')) telemetry?.conflict()
+        if (isTicketError(error, 'CONCURRENCY') && error.retryable) {
+          if (conflicts >= maxRetries) throw error
+          delay = backoffDelay(CONFLICT_BACKOFF, conflicts++)
+          telemetry?.retry({
+            operation: 'execute',
+            ticketId: id,
+            commandType: parsed.type,
+            reason: 'conflict',
+            retry: conflicts,
+            delayMs: delay,
+            error,
+          })
+        } else {
+          delay = retries.nextDelay(error)
+          if (delay === undefined) throw error
+          telemetry?.retry({
+            operation: 'execute',
+            ticketId: id,
+            commandType: parsed.type,
+            reason: 'unavailable',
+            retry: ++outages,
+            delayMs: delay,
+            error: error as TicketError,
+          })
         }
-        await sleep(delay)
+        span?.setAttribute('ticket_events.retries', conflicts + outages)
       }
+      await sleep(delay)
+    }
+  }
+
+  return {
+    execute(ticketId, command, scope, options) {
+      const parseAndRun = async (span: InstrumentationSpan | undefined) => {
+        const id = parseTicketId(ticketId)
+        const workspaceId = parseScope(scope)
+        const expectedVersion = parseWith(executeOptionsArgumentSchema, { options }, 'execute options').options?.expectedVersion
+        const parsed = prepareCommand(id, parseCommand(command), workspaceId)
+        span?.setAttribute('ticket_events.ticket.id', id)
+        span?.setAttribute('ticket_events.command.type', parsed.type)
+        return executeParsed(id, parsed, workspaceId, expectedVersion, span)
+      }
+      return telemetry === undefined
+        ? parseAndRun(undefined)
+        : telemetry.span(SERVICE_SPANS.execute, { 'ticket_events.store': storeName }, parseAndRun)
     },
 
     async load(ticketId, options, scope) {
@@ -334,10 +444,12 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const version = parseWith(loadOptionsArgumentSchema, { options }, 'load options').options?.version
       const workspaceId = parseScope(scope)
       // Always read the store: other processes may have written since we cached.
-      const ticket = await retryingReads((store) => load(store, id))
+      const ticket = await traced(SERVICE_SPANS.load, { 'ticket_events.store': storeName, 'ticket_events.ticket.id': id }, () =>
+        retryingReads('load', (store) => load(store, id), id),
+      )
       cache.set(id, ticket)
       if (ticket === null || !inScope(ticket, workspaceId)) return null
-      return version === undefined ? ticket : await retryingReads((store) => loadAt(store, ticket, version))
+      return version === undefined ? ticket : await retryingReads('load', (store) => loadAt(store, ticket, version), id)
     },
 
     async audits(ticketId, options, scope): Promise<AuditsPage> {
@@ -349,7 +461,11 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
           { details: { store: guarded.store.name, capability: 'supportsAudits' } },
         )
       }
-      const result = await retryingReads((store) => (store.readAudits as NonNullable<TicketStore['readAudits']>)(query))
+      const result = await traced(
+        SERVICE_SPANS.audits,
+        { 'ticket_events.store': storeName, 'ticket_events.ticket.id': query.ticketId },
+        () => retryingReads('audits', (store) => (store.readAudits as NonNullable<TicketStore['readAudits']>)(query), query.ticketId),
+      )
       if (result === null) {
         throw new TicketError('NOT_FOUND', `Ticket ${query.ticketId} does not exist.`, { details: { ticketId: query.ticketId } })
       }
@@ -358,14 +474,24 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
 
     async events(query): Promise<EventsPage> {
       const applied = parseEventsQuery(query)
-      const result = upcasting.upcastAll(await retryingReads((store) => store.readEvents(applied)))
+      const result = upcasting.upcastAll(
+        await traced(SERVICE_SPANS.events, { 'ticket_events.store': storeName }, () =>
+          retryingReads('events', (store) => store.readEvents(applied)),
+        ),
+      )
       return { query: applied, result }
     },
 
     async list(query): Promise<TicketsPage> {
       const applied = parseListQuery(query)
-      const result = await retryingReads((store) => store.listTickets(applied))
-      return { query: applied, result }
+      if (applied.after !== undefined && !capabilities.supportsListCursor) throw cursorUnsupported(storeName)
+      const result = await traced(SERVICE_SPANS.list, { 'ticket_events.store': storeName }, () =>
+        retryingReads('list', (store) => store.listTickets(applied)),
+      )
+      const last = result.length === applied.pageSize ? result.at(-1) : undefined
+      const nextCursor =
+        last !== undefined && capabilities.supportsListCursor ? encodeListCursor({ createdAt: last.createdAt, ticketId: last.id }) : null
+      return { query: applied, result, nextCursor }
     },
 
     close() {
@@ -388,6 +514,20 @@ function outcomeUnknown(batch: AppendBatch, cause: unknown, retryable: boolean):
     'UNAVAILABLE',
     `The store failed while appending to ticket ${batch.ticketId} and could not be asked afterwards whether the append landed. ${advice}`,
     { cause, retryable, details: { ticketId: batch.ticketId, outcome: 'unknown' } },
+  )
+}
+
+// The core entries compile without DOM or Node typings; `performance` is in every runtime we target.
+const runtime = globalThis as unknown as { readonly performance: { now(): number } }
+/** A monotonic clock in ms, for durations. */
+const monotonicMs = (): number => runtime.performance.now()
+
+/** The error for a `cursor` on a store that does not page by cursor. */
+function cursorUnsupported(store: string): TicketError {
+  return new TicketError(
+    'VALIDATION',
+    `Invalid list query: the ${store} store does not page by cursor (it does not declare supportsListCursor); use pageNumber.`,
+    { issues: [{ path: ['cursor'], message: 'This store does not page by cursor', code: 'custom' }] },
   )
 }
 

@@ -9,6 +9,8 @@ import { parseWith } from '../core/commands/parse-command.js'
 import { isParsed, markParsed } from '../core/commands/parsed-values.js'
 import { identifierSchema, isoDateTimeSchema, textSchema, ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
+import type { ListPosition } from '../store-contract/ticket-store.js'
+import { decodeListCursor, MAX_CURSOR_LENGTH } from './list-cursor.js'
 import type { AppliedAuditsQuery, AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
 
 /** The largest `limit` of an events page (the events API). */
@@ -110,19 +112,29 @@ const idFilter = z.pipe(
 )
 
 /**
- * The ticket API ticket list query. Strict: an unknown key is a validation error.
- * `includeRemoved: null` (the seed marks it nullable) means `false`. `search` is literal
- * text, matched case-insensitively as a substring of the summary: quotes, `%`, `_`, `;`,
- * `--` and comment markers match themselves on every store.
+ * The list's keyset cursor: the `nextCursor` of an earlier page, as it was given. Parsed
+ * to the position it names (where the next page starts). Shared with the wire query of
+ * `ticket-events/http`.
  *
- * @example
- * ```ts
- * z.parse(listQuerySchema, { workspaceId, status: 'pending' })
- * // → { workspaceId, status: 'pending', assigneeIds: [], chatIds: [], tagIds: [],
- * //     includeRemoved: false, pageNumber: 1, pageSize: 10 }
- * ```
+ * @internal
  */
-export const listQuerySchema = z.strictObject({
+export const listCursorSchema = z.pipe(
+  z.string().check(
+    z.maxLength(MAX_CURSOR_LENGTH),
+    z.refine((cursor: string) => decodeListCursor(cursor) !== undefined, {
+      error: 'Invalid cursor: pass the nextCursor of an earlier page as it is',
+    }),
+  ),
+  z.transform((cursor: string) => decodeListCursor(cursor) as ListPosition),
+)
+
+/** A cursor already says where the page starts, so a `pageNumber` past 1 beside it is refused rather than guessed at. */
+const cursorOrPageNumber = z.refine<{ readonly cursor?: unknown; readonly pageNumber: number }>(
+  (query) => query.cursor === undefined || query.pageNumber === 1,
+  { error: 'Give cursor or pageNumber, not both: a cursor already says where the page starts', path: ['pageNumber'] },
+)
+
+const listQueryFields = z.strictObject({
   workspaceId: uuidSchema,
   status: z.optional(z.enum(TICKET_STATUSES)),
   assigneeIds: idFilter,
@@ -135,9 +147,36 @@ export const listQuerySchema = z.strictObject({
     z.optional(z.nullable(z.boolean())),
     z.transform((include: boolean | null | undefined) => include ?? false),
   ),
+  cursor: z.optional(listCursorSchema),
   pageNumber: z._default(z.int().check(z.minimum(1)), 1),
   pageSize: z._default(z.int().check(z.minimum(1), z.maximum(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE),
 })
+
+/** The list query's fields as parsed, before the cursor is applied as `after`. */
+type ParsedListFields = z.output<typeof listQueryFields>
+
+/**
+ * The ticket API ticket list query. Strict: an unknown key is a validation error.
+ * `includeRemoved: null` (the seed marks it nullable) means `false`. `search` is literal
+ * text, matched case-insensitively as a substring of the summary: quotes, `%`, `_`, `;`,
+ * `--` and comment markers match themselves on every store. `cursor` (the `nextCursor` of
+ * an earlier page) is applied as `after`, the position it names; it does not combine with
+ * a `pageNumber` past 1.
+ *
+ * @example
+ * ```ts
+ * z.parse(listQuerySchema, { workspaceId, status: 'pending' })
+ * // → { workspaceId, status: 'pending', assigneeIds: [], chatIds: [], tagIds: [],
+ * //     includeRemoved: false, pageNumber: 1, pageSize: 10 }
+ * ```
+ */
+export const listQuerySchema = z.pipe(
+  listQueryFields.check(cursorOrPageNumber),
+  // The store reads the position as `after`; the cursor's text is the caller's business.
+  z.transform(({ cursor, ...query }: ParsedListFields): Omit<ParsedListFields, 'cursor'> & { after?: ListPosition } =>
+    cursor === undefined ? query : { ...query, after: cursor },
+  ),
+)
 
 /**
  * Drops keys whose value is `undefined`, so an applied query names only what was asked
@@ -186,6 +225,7 @@ export function appliedListQuery(filters: {
   readonly tagIds?: readonly string[] | undefined
   readonly search?: string | undefined
   readonly includeRemoved?: boolean | undefined
+  readonly after?: ListPosition | undefined
   readonly pageNumber?: number | undefined
   readonly pageSize?: number | undefined
 }): AppliedListQuery {
@@ -199,6 +239,7 @@ export function appliedListQuery(filters: {
     pageSize: filters.pageSize ?? DEFAULT_PAGE_SIZE,
     ...(filters.status === undefined ? {} : { status: filters.status }),
     ...(filters.search === undefined ? {} : { search: filters.search }),
+    ...(filters.after === undefined ? {} : { after: filters.after }),
   })
 }
 

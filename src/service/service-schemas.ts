@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import { uuidSchema } from '../core/commands/schemas.js'
 import { EVENT_TYPES, type TicketEventType } from '../core/model/event.js'
+import { serviceInstrumentationSchema } from '../instrumentation/instrumentation-schemas.js'
 import { OPTIONAL_STORE_METHODS, type TicketStore } from '../store-contract/ticket-store.js'
 
 const STORE_METHODS = ['migrate', 'loadStream', 'append', 'readEvents', 'listTickets', 'findCommand', 'close'] as const
@@ -81,6 +82,7 @@ export const serviceOptionsSchema = z.strictObject({
     }),
   ),
   freeze: z.optional(z.boolean()),
+  instrumentation: z.optional(serviceInstrumentationSchema),
   upcasters: z.optional(upcasterChainSchema),
 })
 

@@ -6,6 +6,7 @@ import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import type { EventUpcaster } from '../core/upcasting/event-upcaster.js'
+import type { ServiceInstrumentation } from '../instrumentation/service-instrumentation.js'
 import type { ListTicketsQuery, ReadAuditsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
@@ -35,6 +36,12 @@ export interface TicketServiceOptions {
    * for about 10 s in all; `{ maxElapsedMs: 0 }` turns retrying off.
    */
   readonly unavailableRetry?: UnavailableRetryOptions
+  /**
+   * OpenTelemetry (spans for `execute` and its steps, counters for retries, conflicts and
+   * cache hits) and plain hooks (`onRetry`, `onAppend`); see {@link ServiceInstrumentation}.
+   * Off by default, and free when off.
+   */
+  readonly instrumentation?: ServiceInstrumentation
   /**
    * The event upcaster chain every read goes through (default: the library's,
    * `EVENT_UPCASTERS`). Events read back — by `load`, `events` (and so subscriptions and
@@ -127,7 +134,13 @@ export interface ListQuery {
   readonly search?: string | undefined
   /** Include archived and deleted tickets (default `false`; `null` means `false`). */
   readonly includeRemoved?: boolean | null | undefined
-  /** From 1 (the default). */
+  /**
+   * Start after where an earlier page ended: its {@link TicketsPage.nextCursor}, as it is
+   * (with the same filters). A keyset cursor: every page costs the same, however deep,
+   * and tickets created meanwhile neither shift nor repeat rows. Leave `pageNumber` at 1.
+   */
+  readonly cursor?: string | undefined
+  /** From 1 (the default). Deep pages cost more with each page skipped: prefer `cursor`. */
   readonly pageNumber?: number | undefined
   /** 1..100, default 10. */
   readonly pageSize?: number | undefined
@@ -166,6 +179,12 @@ export interface EventsPage {
 export interface TicketsPage {
   readonly query: AppliedListQuery
   readonly result: readonly Ticket[]
+  /**
+   * The `cursor` of the next page: set when this page is full (`pageSize` tickets), `null`
+   * when it is the last. A full page may be followed by an empty one. Always `null` on a
+   * store that does not page by cursor (`supportsListCursor: false`).
+   */
+  readonly nextCursor: string | null
 }
 
 /** The ticket service: commands in, events stored, state and pages out. */

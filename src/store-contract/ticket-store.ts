@@ -105,8 +105,21 @@ export interface ListTicketsQuery {
   readonly search?: string
   /** Include archived and deleted tickets. */
   readonly includeRemoved: boolean
+  /**
+   * Only tickets after this one in the list's order (the keyset cursor, decoded): those
+   * created before `createdAt`, and those created at the same instant with a greater
+   * `ticketId`. `pageNumber` is then 1. A store must honour it; a SQL store does so with
+   * `created_at <= $createdAt AND (created_at < $createdAt OR ticket_id > $ticketId)`.
+   */
+  readonly after?: ListPosition
   readonly pageNumber: number
   readonly pageSize: number
+}
+
+/** A place in the ticket list's order: a ticket's `createdAt` (ISO, as stored) and id. */
+export interface ListPosition {
+  readonly createdAt: string
+  readonly ticketId: string
 }
 
 /**
@@ -134,6 +147,13 @@ export interface StoreCapabilities {
   readonly supportsHasEvent?: boolean
   /** Offers {@link TicketStore.prune} (default: whether the store has the method). */
   readonly supportsPrune?: boolean
+  /**
+   * `listTickets` honours {@link ListTicketsQuery.after}, the keyset cursor (default
+   * `false`: a store written before the cursor would ignore it, and a caller paging by
+   * cursor would see the first page forever). The service refuses a `cursor` with
+   * `VALIDATION` on a store without it.
+   */
+  readonly supportsListCursor?: boolean
   /** Offers {@link TicketStore.loadStreamAt} (default: whether the store has the method). */
   readonly supportsLoadStreamAt?: boolean
   /** Offers {@link TicketStore.readAudits} (default: whether the store has the method). */
@@ -162,6 +182,7 @@ export function storeCapabilities(store: TicketStore): Required<StoreCapabilitie
     supportsCurrentVersion: declared.supportsCurrentVersion ?? typeof store.currentVersion === 'function',
     supportsHasEvent: declared.supportsHasEvent ?? typeof store.hasEvent === 'function',
     supportsPrune: declared.supportsPrune ?? typeof store.prune === 'function',
+    supportsListCursor: declared.supportsListCursor ?? false,
     supportsLoadStreamAt: declared.supportsLoadStreamAt ?? typeof store.loadStreamAt === 'function',
     supportsAudits: declared.supportsAudits ?? typeof store.readAudits === 'function',
   }

@@ -4,6 +4,10 @@ import { parseWith } from '../core/commands/parse-command.js'
 import { identifierSchema, ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { isTicketError } from '../core/errors/ticket-error.js'
 import type { TicketEvent } from '../core/model/event.js'
+import { subscriptionInstrumentationSchema } from '../instrumentation/instrumentation-schemas.js'
+import type { InstrumentationSpan } from '../instrumentation/open-telemetry-types.js'
+import type { SubscriptionInstrumentation } from '../instrumentation/subscription-instrumentation.js'
+import { subscriptionTelemetry } from '../instrumentation/subscription-telemetry.js'
 import { MAX_EVENTS_LIMIT } from '../service/query-schemas.js'
 import type { TicketService } from '../service/ticket-service.js'
 import { abortableSleep } from './abortable-sleep.js'
@@ -51,6 +55,11 @@ export interface SubscribeCommonOptions {
   readonly retry?: SubscriptionRetryOptions
   /** Told about every failure, retried or not (for logs and metrics). */
   readonly onError?: (error: unknown, failure: SubscriptionFailure) => void
+  /**
+   * OpenTelemetry (a span per page handled, counters, a lag histogram) and plain hooks
+   * (`onLag`, `onCaughtUp`); see {@link SubscriptionInstrumentation}. Off by default.
+   */
+  readonly instrumentation?: SubscriptionInstrumentation
 }
 
 /** {@link subscribe} with a handler that takes one event at a time (the default). */
@@ -106,6 +115,7 @@ const optionsSchema = z.object({
   ),
   retry: z.optional(retryOptionsSchema),
   onError: z.optional(z.custom<SubscribeCommonOptions['onError']>(isFunction, { error: 'Expected a function' })),
+  instrumentation: z.optional(subscriptionInstrumentationSchema),
 })
 
 /** Marks a failure that retrying cannot fix. */
@@ -162,6 +172,8 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscription
   const queryType = types?.length === 1 ? types[0] : undefined
   const wantedTypes = types !== undefined && types.length > 1 ? new Set(types) : undefined
 
+  const telemetry = subscriptionTelemetry(options.instrumentation)
+
   let position: string | null = (await checkpoint?.load()) ?? options.afterId ?? null
   let delivered = 0
 
@@ -181,6 +193,7 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscription
         const delayMs = willRetry ? retryDelay(policy, attempt) : 0
         options.onError?.(error, { stage, attempt, willRetry, delayMs })
         if (!willRetry) throw error
+        telemetry?.retry(stage)
         await abortableSleep(delayMs, signal)
         if (signal.aborted) return undefined
       }
@@ -222,6 +235,28 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscription
     return { handledThrough }
   }
 
+  /**
+   * Hands one page's `wanted` events to the handler and saves the position past the whole
+   * page. `false` when the subscription stopped part-way; throws the handler's error when
+   * it gave up.
+   */
+  async function handlePage(page: readonly TicketEvent[], wanted: readonly TicketEvent[], span?: InstrumentationSpan): Promise<boolean> {
+    const last = page.at(-1) as TicketEvent
+    if (wanted.length > 0) {
+      const outcome = await deliver(wanted)
+      const finished = outcome.error === undefined && outcome.handledThrough === wanted.at(-1)?.id
+      if (!finished) {
+        // Stopped or gave up part-way: keep what was handled, so it is not redelivered.
+        if (outcome.handledThrough !== null) await savePosition(outcome.handledThrough)
+        if (outcome.error !== undefined) throw outcome.error
+        return false
+      }
+    }
+    await savePosition(last.id)
+    if (position === last.id) telemetry?.passed(last, wanted.length, page.length === batchSize, span)
+    return true
+  }
+
   while (!signal.aborted) {
     const read = await retrying('read', () =>
       service.events({
@@ -233,24 +268,17 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscription
     )
     if (read === undefined) break
     const page = read.value.result
-    const last = page.at(-1)
-    if (last === undefined) {
-      await abortableSleep(pollIntervalMs, signal)
-      continue
+    if (page.length > 0) {
+      const wanted = wantedTypes ? page.filter((event) => wantedTypes.has(event.type)) : page
+      const handled =
+        telemetry === undefined
+          ? await handlePage(page, wanted)
+          : await telemetry.batch(page, wanted.length, (span) => handlePage(page, wanted, span))
+      if (!handled) break
     }
-    const wanted = wantedTypes ? page.filter((event) => wantedTypes.has(event.type)) : page
-    if (wanted.length > 0) {
-      const outcome = await deliver(wanted)
-      const finished = outcome.error === undefined && outcome.handledThrough === wanted.at(-1)?.id
-      if (!finished) {
-        // Stopped or gave up part-way: keep what was handled, so it is not redelivered.
-        if (outcome.handledThrough !== null) await savePosition(outcome.handledThrough)
-        if (outcome.error !== undefined) throw outcome.error
-        break
-      }
-    }
-    await savePosition(last.id)
-    if (page.length < batchSize) await abortableSleep(pollIntervalMs, signal)
+    const atEnd = page.length < batchSize
+    telemetry?.pageDone(atEnd, () => ({ afterId: position, delivered }))
+    if (atEnd) await abortableSleep(pollIntervalMs, signal)
   }
   return { afterId: position, delivered }
 }

@@ -14,6 +14,7 @@ import type { DefineContractTest } from './store-contract/contract-test.js'
 import { defineEventsQueryTests } from './store-contract/events-query-tests.js'
 import { defineGlobalOrderTests } from './store-contract/global-order-tests.js'
 import { defineIdempotencyTests } from './store-contract/idempotency-tests.js'
+import { defineListCursorTests } from './store-contract/list-cursor-tests.js'
 import { defineListTests } from './store-contract/list-tests.js'
 import { defineLostAppendTests } from './store-contract/lost-append-tests.js'
 import { definePruneTests } from './store-contract/prune-tests.js'
@@ -154,6 +155,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('the events query', () => defineEventsQueryTests(test))
       describe('idempotency', () => defineIdempotencyTests(test))
       describe('the ticket list', () => defineListTests(test))
+      describe('the ticket list by cursor', () => defineListCursorTests(test))
       describe('workspaces', () => defineWorkspaceTests(test))
       describe('snapshots', () => defineSnapshotTests(test))
       describe('the ticket as it was', () => defineTimeTravelTests(test))

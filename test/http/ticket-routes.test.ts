@@ -207,6 +207,39 @@ describe('GET /api/v1/tickets/details', () => {
     expect(pageOne[0]?.id).not.toBe(paged[0]?.id)
   })
 
+  it('links a full page of the list to the next one by cursor, and the last page to none', async () => {
+    const created = [await createPendingTicket(fixture, { chatId: CHAT }), await createPendingTicket(fixture, { chatId: CHAT })]
+    await createPendingTicket(fixture, { chatId: CHAT })
+    const all = (await (await fixture.api('/api/v1/tickets/details?status=pending')).json()) as { id: string }[]
+    expect(all).toHaveLength(3)
+
+    const seen: string[] = []
+    let next: string | null = '/api/v1/tickets/details?status=pending&pageSize=2&pageNumber=1'
+    for (let guard = 0; next !== null && guard < 5; guard++) {
+      const response = await fixture.api(next)
+      expect(response.status).toBe(200)
+      seen.push(...((await response.json()) as { id: string }[]).map((row) => row.id))
+      const link = response.headers.get('link')
+      next = link === null ? null : (/^<([^>]+)>; rel="next"$/.exec(link)?.[1] ?? 'malformed')
+      if (next !== null) {
+        // The same filters, the cursor, and no pageNumber.
+        const url = new URL(next, 'http://localhost')
+        expect(url.searchParams.get('status')).toBe('pending')
+        expect(url.searchParams.has('pageNumber')).toBe(false)
+        expect(url.searchParams.get('cursor')).toMatch(/^[\w-]+$/)
+      }
+    }
+    expect(seen).toEqual(all.map((row) => row.id))
+    expect(created.every((ticket) => seen.includes(ticket.id))).toBe(true)
+
+    const malformed = await fixture.api('/api/v1/tickets/details?cursor=not-a-cursor')
+    expect(malformed.status).toBe(400)
+    const firstLink = (await fixture.api('/api/v1/tickets/details?pageSize=1')).headers.get('link') ?? ''
+    const cursor = new URL(/<([^>]+)>/.exec(firstLink)?.[1] ?? '', 'http://localhost').searchParams.get('cursor')
+    const both = await fixture.api(`/api/v1/tickets/details?pageNumber=2&cursor=${cursor}`)
+    expect(both.status).toBe(400)
+  })
+
   it('accepts a list parameter repeated, given once, or in the bracket style', async () => {
     const first = await createPendingTicket(fixture, { chatId: CHAT })
     const second = await createPendingTicket(fixture, { chatId: OTHER_CHAT })

@@ -80,7 +80,7 @@ function listQuery(workspaceId: string, rest: Partial<Parameters<TicketStore['li
 describe('memoryStore', () => {
   it('is named "memory" and supports snapshots and prune unless told otherwise', () => {
     expect(memoryStore().name).toBe('memory')
-    expect(memoryStore().capabilities).toEqual({ supportsSnapshots: true })
+    expect(memoryStore().capabilities).toEqual({ supportsSnapshots: true, supportsListCursor: true })
     expect(memoryStore({ name: 'scratch', supportsSnapshots: false })).toMatchObject({
       name: 'scratch',
       capabilities: { supportsSnapshots: false },

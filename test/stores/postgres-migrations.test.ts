@@ -114,6 +114,7 @@ describe(`postgres store migrations (${database.kind})`, () => {
     expect(await database.query(`SELECT version FROM "${old}".ticket_schema_migrations ORDER BY version`)).toEqual([
       { version: 1 },
       { version: 2 },
+      { version: 3 },
     ])
   })
 
@@ -160,14 +161,18 @@ describe(`postgres store migrations (${database.kind})`, () => {
 
   it('prints every migration with its record, under the schema and prefix asked for', () => {
     const { migrations, setup, script } = postgresMigrationSql({ schema: 'support', tablePrefix: 'app_' })
-    expect(migrations.map((step) => step.version)).toEqual([1, 2])
+    expect(migrations.map((step) => step.version)).toEqual([1, 2, 3])
     expect(setup).toContain(`SELECT pg_advisory_xact_lock(hashtext('ticket-events:migrate:support'));`)
     expect(setup).toContain('CREATE TABLE IF NOT EXISTS "support"."app_schema_migrations"')
     expect(migrations[0]?.sql).toContain('CREATE TABLE "support"."app_events"')
     expect(migrations[0]?.sql).toContain(`INSERT INTO "support"."app_schema_migrations" (version, description) VALUES (1, `)
-    expect(script).toMatch(/^-- ticket-events: the PostgreSQL ticket store \(schema "support", table prefix "app_"\), schema version 2\./)
+    expect(
+      script.startsWith(
+        `-- ticket-events: the PostgreSQL ticket store (schema "support", table prefix "app_"), schema version ${POSTGRES_SCHEMA_VERSION}.`,
+      ),
+    ).toBe(true)
     expect(script.trimEnd().endsWith('COMMIT;')).toBe(true)
-    expect(postgresMigrationSql({ after: 1 }).migrations.map((step) => step.version)).toEqual([2])
+    expect(postgresMigrationSql({ after: 1 }).migrations.map((step) => step.version)).toEqual([2, 3])
     expect(postgresMigrationSql({ after: 2 }).migrations).toEqual([])
     expect(() => postgresMigrationSql({ schema: 'Robert"; DROP' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
   })

@@ -134,6 +134,7 @@ describe('sqlite store migrations', () => {
         { version: 2 },
         { version: 3 },
         { version: 4 },
+        { version: 5 },
       ])
       // The tag table's reference moved with the rename.
       expect(database.prepare('PRAGMA foreign_key_list(ticket_tags)').all()).toEqual([
@@ -190,11 +191,13 @@ describe('sqlite store migrations', () => {
 
   it('prints migrations that a store with migrate: false accepts, each with its record', async () => {
     const { script, migrations, setup } = sqliteMigrationSql()
-    expect(migrations.map((step) => step.version)).toEqual([1, 2, 3, 4])
+    expect(migrations.map((step) => step.version)).toEqual([1, 2, 3, 4, 5])
     expect(setup).toContain('CREATE TABLE IF NOT EXISTS "ticket_schema_migrations"')
     for (const step of migrations)
       expect(step.sql).toContain(`INSERT INTO "ticket_schema_migrations" (version, description, applied_at) VALUES (${step.version}, `)
-    expect(script.startsWith('-- ticket-events: the SQLite ticket store (table prefix "ticket_"), schema version 4.')).toBe(true)
+    expect(
+      script.startsWith(`-- ticket-events: the SQLite ticket store (table prefix "ticket_"), schema version ${SQLITE_SCHEMA_VERSION}.`),
+    ).toBe(true)
 
     const filename = freshFile()
     const database = new Database(filename)
@@ -204,7 +207,7 @@ describe('sqlite store migrations', () => {
     await tickets.execute(ticketId(1), create(ticketId(1), 'migrated by hand'))
     expect((await tickets.list({ workspaceId: WORKSPACE })).result).toHaveLength(1)
     await tickets.close()
-    expect(sqliteMigrationSql({ tablePrefix: 'acme_', after: 2 }).migrations.map((step) => step.version)).toEqual([3, 4])
+    expect(sqliteMigrationSql({ tablePrefix: 'acme_', after: 2 }).migrations.map((step) => step.version)).toEqual([3, 4, 5])
   })
 
   it.skipIf(!hasSqlite3Cli())('prints a script the sqlite3 shell applies as is', async () => {

@@ -108,6 +108,7 @@ describe('the public API types', () => {
       readonly supportsPrune?: boolean
       readonly supportsLoadStreamAt?: boolean
       readonly supportsAudits?: boolean
+      readonly supportsListCursor?: boolean
     }>()
     // A store written before loadStreamAt existed still is a TicketStore.
     expectTypeOf<Omit<TicketStore, 'loadStreamAt'>>().toExtend<TicketStore>()

@@ -37,18 +37,30 @@ const NO_LIST_KEYS: ReadonlySet<string> = new Set()
  * are exact); `responderIds` and `responderVersionIds` match what `resolveDetails`
  * answers and so narrow the page after it is read (a page may then hold fewer than
  * `pageSize` tickets, and without a resolver nothing matches them).
+ *
+ * A full page carries `Link: </api/v1/tickets/details?…&cursor=…>; rel="next"`: the same
+ * query from where the page ended (a keyset cursor, the same cost at any depth).
  */
 async function listTicketDetails(context: RouteContext): Promise<Response> {
   const query = validateInput(listTicketsQuerySchema, searchParamsToObject(context.url.searchParams, LIST_QUERY_ARRAY_KEYS), 'query')
-  const { responderIds = [], responderVersionIds = [], ...filters } = query
+  const { responderIds = [], responderVersionIds = [], cursor, ...filters } = query
   // Parsed once above, with the service's rules for each filter: handed over as the applied query.
-  const page = await context.service.list(appliedListQuery({ ...filters, workspaceId: context.workspaceId }))
+  const page = await context.service.list(appliedListQuery({ ...filters, after: cursor, workspaceId: context.workspaceId }))
   let details = await Promise.all(page.result.map((ticket) => detailsOf(context, ticket)))
   if (responderIds.length > 0) details = details.filter((row) => row.responderId !== null && responderIds.includes(row.responderId))
   if (responderVersionIds.length > 0) {
     details = details.filter((row) => row.responderVersionId !== null && responderVersionIds.includes(row.responderVersionId))
   }
-  return jsonResponse(details)
+  // The body stays the ticket API's array; the next page is a Link (RFC 8288), as GitHub's API pages.
+  return jsonResponse(details, page.nextCursor === null ? {} : { headers: { link: nextPageLink(context.url, page.nextCursor) } })
+}
+
+/** `<…?cursor=…>; rel="next"`: this request's URL with the next page's cursor (and no pageNumber). */
+function nextPageLink(url: URL, nextCursor: string): string {
+  const next = new URL(url)
+  next.searchParams.delete('pageNumber')
+  next.searchParams.set('cursor', nextCursor)
+  return `<${next.pathname}${next.search}>; rel="next"`
 }
 
 /** The ticket API read routes. */

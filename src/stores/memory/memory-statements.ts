@@ -8,7 +8,7 @@
 import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
-import type { CommandResult, ListTicketsQuery, ReadAuditsQuery, ReadEventsQuery } from '../../store-contract/ticket-store.js'
+import type { CommandResult, ListPosition, ListTicketsQuery, ReadAuditsQuery, ReadEventsQuery } from '../../store-contract/ticket-store.js'
 import { canonicalTime } from '../shared/canonical-time.js'
 import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
 import { unknownAuditCursorError } from '../shared/store-errors.js'
@@ -67,8 +67,10 @@ export function listTickets({ tickets, workspaces }: MemoryTables, query: ListTi
     matches.push(ticket)
   }
   matches.sort(newestFirst)
-  const from = (query.pageNumber - 1) * query.pageSize
-  return matches.slice(from, from + query.pageSize)
+  const after = query.after
+  // The first ticket past the cursor's position (the list's order is total: createdAt, then id).
+  const start = after === undefined ? (query.pageNumber - 1) * query.pageSize : firstAfter(matches, after)
+  return matches.slice(start, start + query.pageSize)
 }
 
 /** The remembered result of a command recorded at or after `notBefore`, or `null`. */
@@ -89,8 +91,21 @@ export function pruneCommands({ commands }: MemoryTables, before: string): numbe
   return pruned
 }
 
+/** The index of the first of `sorted` (in list order) that comes after `position`: a binary search. */
+function firstAfter(sorted: readonly Ticket[], position: ListPosition): number {
+  const at = { createdAt: position.createdAt, id: position.ticketId }
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (newestFirst(sorted[middle] as Ticket, at) <= 0) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
 /** Newest `createdAt` first; tickets created in the same millisecond by id. */
-function newestFirst(left: Ticket, right: Ticket): number {
+function newestFirst(left: Pick<Ticket, 'createdAt' | 'id'>, right: Pick<Ticket, 'createdAt' | 'id'>): number {
   if (left.createdAt !== right.createdAt) return left.createdAt < right.createdAt ? 1 : -1
   return left.id < right.id ? -1 : left.id > right.id ? 1 : 0
 }

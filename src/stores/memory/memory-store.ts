@@ -43,7 +43,7 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
 
   return {
     name: options?.name ?? 'memory',
-    capabilities: { supportsSnapshots },
+    capabilities: { supportsSnapshots, supportsListCursor: true },
 
     async migrate() {
       // Nothing to create: the maps of `tables` are the tables.

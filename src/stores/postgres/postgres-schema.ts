@@ -135,11 +135,55 @@ function postgresMigrations({ schema, names: n, qualified: t }: PostgresTables):
         `CREATE INDEX ${i(`${n.audits}_ticket_version_idx`)} ON ${t.audits} (ticket_id, version)`,
       ],
     },
+    {
+      version: 3,
+      description: 'events indexed by type; a trigram index for list() search where pg_trgm is available',
+      statements: [
+        // events({ workspaceId, type }) and events({ type }) read one type in log order:
+        // a seek into these instead of a walk over every event in the log.
+        `CREATE INDEX ${i(`${n.events}_workspace_type_log_order_idx`)} ON ${t.events} (workspace_id, type, transaction_id, position)`,
+        `CREATE INDEX ${i(`${n.events}_type_log_order_idx`)} ON ${t.events} (type, transaction_id, position)`,
+        trigramSearchIndex(`${n.projections}_summary_trgm_idx`, t.projections),
+      ],
+    },
   ]
 }
 
+/**
+ * A GIN trigram index on the projection's `summary_lower`, which makes `list()`'s
+ * substring `search` (`LIKE '%…%'`) an index lookup for three characters or more. It
+ * needs the `pg_trgm` extension: used where it is installed, created where it is
+ * available and the role may (it is a trusted extension since PostgreSQL 13), and
+ * otherwise left out with a NOTICE — PGlite, say, has no pg_trgm unless loaded — in
+ * which case search scans the workspace's tickets. The operator class is named with the
+ * extension's schema, wherever it was installed.
+ */
+function trigramSearchIndex(indexName: string, qualifiedTable: string): string {
+  const findExtension = `SELECT n.nspname INTO extension_schema FROM pg_extension AS e JOIN pg_namespace AS n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`
+  return `DO $trigram$
+DECLARE
+  extension_schema name;
+BEGIN
+  ${findExtension};
+  IF extension_schema IS NULL AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'ticket-events: could not create the pg_trgm extension (%)', SQLERRM;
+    END;
+    ${findExtension};
+  END IF;
+  IF extension_schema IS NULL THEN
+    RAISE NOTICE 'ticket-events: pg_trgm is not available, so list() search scans a workspace''s tickets; after CREATE EXTENSION pg_trgm, create the index %s yourself', ${quoteLiteral(indexName)};
+  ELSE
+    EXECUTE format('CREATE INDEX %I ON %s USING gin (summary_lower %I.gin_trgm_ops)', ${quoteLiteral(indexName)}, ${quoteLiteral(qualifiedTable)}, extension_schema);
+  END IF;
+END
+$trigram$`
+}
+
 /** The newest schema version of the PostgreSQL ticket store. */
-export const POSTGRES_SCHEMA_VERSION = 2
+export const POSTGRES_SCHEMA_VERSION = 3
 
 /**
  * The lock, setup and record statements of a migrations table, shared by the ticket store

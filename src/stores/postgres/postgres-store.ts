@@ -106,7 +106,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
   return {
     name: 'postgres',
-    capabilities: { supportsSnapshots: true },
+    capabilities: { supportsSnapshots: true, supportsListCursor: true },
     schema: schemaName,
     tablePrefix: tables.prefix,
 
@@ -371,8 +371,15 @@ async function listTickets(
     conditions.push(`summary_lower LIKE ${param(containsPattern(query.search))} ESCAPE '\\'`)
   }
   if (!query.includeRemoved) conditions.push('NOT archived AND NOT deleted')
+  if (query.after !== undefined) {
+    // The keyset cursor. The first half is a range on the (workspace_id, created_at DESC,
+    // ticket_id) index, so a deep page starts with a seek, not by skipping rows.
+    const createdAt = param(query.after.createdAt)
+    conditions.push(`created_at <= ${createdAt}::timestamptz`)
+    conditions.push(`(created_at < ${createdAt}::timestamptz OR ticket_id > ${param(query.after.ticketId)}::uuid)`)
+  }
   const limit = param(query.pageSize)
-  const offset = param((query.pageNumber - 1) * query.pageSize)
+  const offset = param(query.after === undefined ? (query.pageNumber - 1) * query.pageSize : 0)
   const rows = await run(sql.listTickets(conditions, limit, offset), params)
   return rows.map((found) => json<Ticket>(row(found)['state']))
 }

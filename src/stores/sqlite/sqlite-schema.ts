@@ -170,11 +170,54 @@ function sqliteMigrations({ prefix, names: n, quoted: t }: SqliteTables): readon
         `CREATE INDEX ${i(`${n.audits}_by_ticket_version`)} ON ${t.audits} (ticket_id, version)`,
       ],
     },
+    {
+      version: 5,
+      description: 'an FTS5 trigram index of the summaries, for list() search, where SQLite has FTS5 with trigrams',
+      onlyIf: {
+        // FTS5 compiled in (better-sqlite3 and Bun ship it), and its trigram tokenizer,
+        // which came with SQLite 3.34.0 (source dated 2020-12-01). Elsewhere search scans.
+        query: `SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_FTS5' AND substr(sqlite_source_id(), 1, 10) >= '2020-12-01'`,
+        reason: 'where SQLite has FTS5 and its trigram tokenizer (3.34.0 or newer); without it list() search scans',
+      },
+      statements: summarySearchStatements({ names: n, quoted: t }),
+    },
+  ]
+}
+
+/** The FTS5 table that indexes the projection's summaries by trigram. */
+export function summarySearchTable(tables: Pick<SqliteTables, 'names'>): string {
+  return `${tables.names.projections}_search`
+}
+
+/**
+ * An external-content FTS5 table over the projection's `summary_folded`, tokenized into
+ * trigrams, so a `search` of three characters or more is an index lookup (a `MATCH` on a
+ * quoted phrase) instead of a `LIKE` over every row of the workspace. Triggers keep it
+ * in step with the projection in the append's transaction; the update trigger fires
+ * only when the summary changed, so most appends pay nothing for it.
+ */
+function summarySearchStatements({ names: n, quoted: t }: Pick<SqliteTables, 'names' | 'quoted'>): string[] {
+  const i = quoteIdentifier
+  const search = i(summarySearchTable({ names: n }))
+  return [
+    `CREATE VIRTUAL TABLE ${search} USING fts5(summary_folded, content=${quoteLiteral(n.projections)}, content_rowid='rowid', tokenize='trigram')`,
+    `INSERT INTO ${search} (${search}) VALUES ('rebuild')`,
+    `CREATE TRIGGER ${i(`${n.projections}_search_insert`)} AFTER INSERT ON ${t.projections} BEGIN
+  INSERT INTO ${search} (rowid, summary_folded) VALUES (new.rowid, new.summary_folded);
+END`,
+    `CREATE TRIGGER ${i(`${n.projections}_search_delete`)} AFTER DELETE ON ${t.projections} BEGIN
+  INSERT INTO ${search} (${search}, rowid, summary_folded) VALUES ('delete', old.rowid, old.summary_folded);
+END`,
+    `CREATE TRIGGER ${i(`${n.projections}_search_update`)} AFTER UPDATE OF summary_folded ON ${t.projections}
+  WHEN old.summary_folded IS NOT new.summary_folded BEGIN
+  INSERT INTO ${search} (${search}, rowid, summary_folded) VALUES ('delete', old.rowid, old.summary_folded);
+  INSERT INTO ${search} (rowid, summary_folded) VALUES (new.rowid, new.summary_folded);
+END`,
   ]
 }
 
 /** The newest schema version of the SQLite ticket store. */
-export const SQLITE_SCHEMA_VERSION = 4
+export const SQLITE_SCHEMA_VERSION = 5
 
 /** The setup and record statements of a migrations table, shared by the ticket store and the webhook dedupe store. */
 export function sqliteMigrationBookkeeping(migrationsTable: string): Pick<MigrationPlan, 'lock' | 'setup' | 'record'> {

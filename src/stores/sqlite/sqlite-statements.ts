@@ -4,7 +4,8 @@
  * @internal
  * @module
  */
-import type { SqliteTables } from './sqlite-schema.js'
+import { quoteIdentifier } from '../shared/sql-names.js'
+import { type SqliteTables, summarySearchTable } from './sqlite-schema.js'
 
 /** The statements of one table prefix, as built by {@link sqliteStatements}. */
 export type SqliteStatements = ReturnType<typeof sqliteStatements>
@@ -16,7 +17,9 @@ export const EVENT_COLUMNS = 'id, ticket_id, workspace_id, version, type, occurr
  * Every statement the store runs on the tables of one prefix. `append` is shared with the
  * bench, whose raw-driver baseline writes exactly the same rows with exactly the same SQL.
  */
-export function sqliteStatements({ quoted: t }: SqliteTables) {
+export function sqliteStatements(tables: SqliteTables) {
+  const t = tables.quoted
+  const search = quoteIdentifier(summarySearchTable(tables))
   return {
     append: {
       currentVersion: `SELECT COALESCE(MAX(version), 0) AS version FROM ${t.events} WHERE ticket_id = ?`,
@@ -61,6 +64,8 @@ export function sqliteStatements({ quoted: t }: SqliteTables) {
       `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
     /** Only tickets carrying one of the tags in a JSON array parameter. */
     hasAnyTag: `EXISTS (SELECT 1 FROM ${t.tags} AS tag WHERE tag.ticket_id = projection.id AND tag.tag_id IN (SELECT value FROM json_each(?)))`,
+    /** Only tickets whose summary holds the quoted phrase parameter, found by the trigram index (migration 4). */
+    summaryMatches: `projection.rowid IN (SELECT rowid FROM ${search} WHERE ${search} MATCH ?)`,
     /** A page of the projection (aliased `projection`), with `conditions`. */
     listTickets: (conditions: readonly string[]) =>
       `SELECT state FROM ${t.projections} AS projection WHERE ${conditions.join(' AND ')} ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`,

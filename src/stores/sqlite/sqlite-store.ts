@@ -27,9 +27,12 @@ import { sqlStoreOptionShape } from '../shared/store-options.js'
 import { toSqliteStoreError } from './sqlite-errors.js'
 import { immediate, migrateSqlite } from './sqlite-migrator.js'
 import { type OwnedSqliteDatabase, openSqliteFile } from './sqlite-open.js'
-import { sqliteMigrationPlan, sqliteTables, sqliteVersionTables } from './sqlite-schema.js'
+import { sqliteMigrationPlan, sqliteTables, sqliteVersionTables, summarySearchTable } from './sqlite-schema.js'
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js'
 import type { SqliteDatabase, SqliteStatement, SqliteStoreOptions, SqliteSynchronous } from './sqlite-store-config.js'
+
+/** The trigram index finds a search text of this many characters or more (FTS5's trigram tokenizer needs three). */
+const MIN_TRIGRAM_SEARCH = 3
 
 /** How long a writer waits for the write lock unless told otherwise, in ms. */
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -176,7 +179,7 @@ interface SqliteStoreSchema {
 /** The SQLite implementation of {@link TicketStore}; built by {@link sqliteStore}. */
 class SqliteTicketStore implements TicketStore {
   readonly name = 'sqlite'
-  readonly capabilities = { supportsSnapshots: true }
+  readonly capabilities = { supportsSnapshots: true, supportsListCursor: true }
 
   #opening: Promise<SqliteDatabase> | undefined
   #closed = false
@@ -184,6 +187,7 @@ class SqliteTicketStore implements TicketStore {
   readonly #sql: SqliteStatements
   #appendTransaction: ((batch: AppendBatch) => void) | undefined
   #connection: SqliteDatabase | undefined
+  #summarySearch: boolean | undefined
 
   constructor(
     private readonly open: () => Promise<SqliteDatabase>,
@@ -260,6 +264,14 @@ class SqliteTicketStore implements TicketStore {
     return rows.map((row) => toEvent(row, row.ticket_id, row.workspace_id))
   }
 
+  /** Whether migration 4 made the trigram index of summaries (it needs FTS5 with trigrams); asked once. */
+  #hasSummarySearch(): boolean {
+    this.#summarySearch ??=
+      this.#row(`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?`, summarySearchTable(this.schema.tables)) !==
+      undefined
+    return this.#summarySearch
+  }
+
   async listTickets(query: ListTicketsQuery): Promise<Ticket[]> {
     await this.#database()
     const where = ['workspace_id = ?']
@@ -283,11 +295,24 @@ class SqliteTicketStore implements TicketStore {
       params.push(JSON.stringify(query.tagIds))
     }
     if (query.search !== undefined) {
+      const folded = searchable(query.search)
+      // A trigram index finds three characters or more; the LIKE then checks each hit
+      // exactly, and alone is the search where there is no index or the text is shorter.
+      if ([...folded].length >= MIN_TRIGRAM_SEARCH && this.#hasSummarySearch()) {
+        where.push(this.#sql.summaryMatches)
+        params.push(`"${folded.replaceAll('"', '""')}"`)
+      }
       where.push("summary_folded LIKE ? ESCAPE '\\'")
       params.push(containsPattern(query.search))
     }
     if (!query.includeRemoved) where.push('archived = 0 AND deleted = 0')
-    const offset = (query.pageNumber - 1) * query.pageSize
+    if (query.after !== undefined) {
+      // The keyset cursor: the first half is a range on the (workspace_id, created_at DESC,
+      // id) index, so a deep page starts with a seek instead of skipping rows.
+      where.push('created_at <= ? AND (created_at < ? OR id > ?)')
+      params.push(query.after.createdAt, query.after.createdAt, query.after.ticketId)
+    }
+    const offset = query.after === undefined ? (query.pageNumber - 1) * query.pageSize : 0
     const rows = this.#prepare(this.#sql.listTickets(where)).all(...params, query.pageSize, offset) as { state: string }[]
     return rows.map((row) => JSON.parse(row.state) as Ticket)
   }
