@@ -68,8 +68,9 @@ export interface DeliveryStore {
   migrate(): Promise<void>
   /**
    * Takes the lease on `endpointId` for `owner` until `expiresAt` when it is free (never
-   * taken, or expired at or before `now`) or already `owner`'s, with a new, larger token.
-   * `null` when someone else holds it. Creates the endpoint's record when missing.
+   * taken, released, or expired at or before `now`), with a new, larger token. `null`
+   * while it is held, also by `owner` itself (a holder keeps it by renewing). Creates the
+   * endpoint's record when missing.
    */
   acquireLease(input: {
     readonly endpointId: string

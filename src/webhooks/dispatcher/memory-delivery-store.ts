@@ -37,7 +37,7 @@ export function memoryDeliveryStore(): DeliveryStore {
     async migrate() {},
     async acquireLease({ endpointId, owner, now, expiresAt }) {
       const record = recordOf(endpointId)
-      if (record.leaseExpiresAt > now && record.leaseOwner !== owner) return null
+      if (record.leaseExpiresAt > now) return null
       record.leaseOwner = owner
       record.leaseToken += 1
       record.leaseExpiresAt = expiresAt

@@ -79,7 +79,7 @@ export function postgresDeliveryStore(options: PostgresDeliveryStoreOptions): De
       await query(`INSERT INTO ${endpoints} (endpoint_id) VALUES ($1) ON CONFLICT (endpoint_id) DO NOTHING`, [endpointId])
       const rows = (await query(
         `UPDATE ${endpoints} SET lease_token = lease_token + 1, lease_owner = $2, lease_expires_at = $3
-         WHERE endpoint_id = $1 AND (lease_expires_at <= $4 OR lease_owner = $2)
+         WHERE endpoint_id = $1 AND lease_expires_at <= $4
          RETURNING lease_token`,
         [endpointId, owner, expiresAt, now],
       )) as readonly { lease_token: number | string }[]

@@ -55,7 +55,7 @@ export function sqliteDeliveryStore(options: SqliteDeliveryStoreOptions): Delive
     ensure: database.prepare(`INSERT INTO ${endpoints} (endpoint_id) VALUES (?) ON CONFLICT (endpoint_id) DO NOTHING`),
     acquire: database.prepare(
       `UPDATE ${endpoints} SET lease_token = lease_token + 1, lease_owner = ?, lease_expires_at = ?
-       WHERE endpoint_id = ? AND (lease_expires_at <= ? OR lease_owner = ?) RETURNING lease_token`,
+       WHERE endpoint_id = ? AND lease_expires_at <= ? RETURNING lease_token`,
     ),
     renew: database.prepare(`UPDATE ${endpoints} SET lease_expires_at = ? WHERE endpoint_id = ? AND lease_token = ? RETURNING 1 AS done`),
     release: database.prepare(`UPDATE ${endpoints} SET lease_expires_at = 0 WHERE endpoint_id = ? AND lease_token = ?`),
@@ -102,7 +102,7 @@ export function sqliteDeliveryStore(options: SqliteDeliveryStoreOptions): Delive
     acquireLease: ({ endpointId, owner, now, expiresAt }) =>
       typed(() => {
         ready().ensure.run(endpointId)
-        const row = ready().acquire.get(owner, expiresAt, endpointId, now, owner) as { lease_token: number | bigint } | null | undefined
+        const row = ready().acquire.get(owner, expiresAt, endpointId, now) as { lease_token: number | bigint } | null | undefined
         return row == null ? null : { endpointId, token: Number(row.lease_token), expiresAt }
       }),
     renewLease: ({ endpointId, token, expiresAt }) => typed(() => found(ready().renew.get(expiresAt, endpointId, token))),

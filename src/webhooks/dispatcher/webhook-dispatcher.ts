@@ -233,6 +233,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         },
         Math.ceil(leaseMs / 4),
       )
+      // Once stopped for any reason, renew no more: a lease this dispatcher no longer acts on must expire.
+      held.signal.addEventListener('abort', () => clearInterval(renewer), { once: true })
       try {
         while (!held.signal.aborted) {
           const state = await store.endpointState(endpointId)
