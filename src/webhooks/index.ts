@@ -71,6 +71,14 @@ export {
   type WebhookTruncation,
 } from './payload/to-webhook.js'
 export type { ChangeEventType, WebhookBody, WebhookEventFields, WebhookPayload } from './payload/webhook-payload.js'
+export {
+  createWebhookReceiver,
+  type ReceiverContext,
+  type ReceiverFailure,
+  type ReceiverRetryOptions,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './receiver/webhook-receiver.js'
 export { type SignWebhookInput, signWebhook, type WebhookHeaders } from './signing/sign-webhook.js'
 export type { WebhookBodyBytes } from './signing/signed-content.js'
 export {
