@@ -10,6 +10,7 @@ import { type BenchSection, formatRows } from './report.js'
 import { benchMemoryService } from './service-memory.js'
 import { benchSize } from './size.js'
 import { benchSqlite } from './sqlite.js'
+import { benchWebhooks } from './webhooks.js'
 
 const sections: Record<string, BenchSection> = {
   core: benchCore,
@@ -18,6 +19,7 @@ const sections: Record<string, BenchSection> = {
   sqlite: benchSqlite,
   postgres: benchPostgres,
   nats: benchNats,
+  webhooks: benchWebhooks,
   size: benchSize,
 }
 

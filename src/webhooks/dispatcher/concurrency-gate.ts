@@ -1,46 +1,49 @@
 /// <reference lib="dom" />
 
 /**
- * At most `limit` holders at once, the others waiting in arrival order. A waiter whose
- * signal aborts gives up its place and gets `false`.
+ * At most `limit` holders at once, the others waiting in arrival order.
  *
  * @internal
  */
 export class ConcurrencyGate {
   readonly #limit: number
+  readonly #signal: AbortSignal
   #held = 0
-  readonly #waiting: (() => void)[] = []
+  #waiting: ((admitted: boolean) => void)[] = []
 
-  constructor(limit: number) {
+  /** Waiters get `false` when `signal` aborts (one listener for all of them). */
+  constructor(limit: number, signal: AbortSignal) {
     this.#limit = limit
+    this.#signal = signal
+    signal.addEventListener(
+      'abort',
+      () => {
+        const waiting = this.#waiting
+        this.#waiting = []
+        for (const wake of waiting) wake(false)
+      },
+      { once: true },
+    )
   }
 
-  /** Waits for a place; `false` when `signal` aborted first. */
-  async enter(signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return false
+  /** Waits for a place; `false` when the signal aborted first. */
+  async enter(): Promise<boolean> {
+    if (this.#signal.aborted) return false
     if (this.#held < this.#limit) {
       this.#held++
       return true
     }
     return new Promise((resolve) => {
-      const admit = () => {
-        signal.removeEventListener('abort', onAbort)
-        this.#held++
-        resolve(true)
-      }
-      const onAbort = () => {
-        const index = this.#waiting.indexOf(admit)
-        if (index >= 0) this.#waiting.splice(index, 1)
-        resolve(false)
-      }
-      this.#waiting.push(admit)
-      signal.addEventListener('abort', onAbort, { once: true })
+      this.#waiting.push((admitted) => {
+        if (admitted) this.#held++
+        resolve(admitted)
+      })
     })
   }
 
   leave(): void {
     this.#held--
-    this.#waiting.shift()?.()
+    this.#waiting.shift()?.(true)
   }
 }
 

@@ -10,14 +10,14 @@
  */
 import { isTicketError, type TicketEvent } from '../../core/index.js'
 import type { TicketStore } from '../../store-contract/ticket-store.js'
-import { abortableSleep } from '../../subscriptions/abortable-sleep.js'
-import { toWebhook } from '../payload/to-webhook.js'
+import { renderWebhook } from '../payload/to-webhook.js'
 import { ConcurrencyGate, RateLimiter } from './concurrency-gate.js'
 import type { DeliveryReport, DispatcherFailure } from './delivery-report.js'
 import { type DeliveryRetryPolicy, fullJitterDelay } from './delivery-retry.js'
 import type { DeadLetter, DeliveryStore, EndpointLease } from './delivery-store.js'
 import type { AcceptedEvent, WebhookEventSource } from './event-source.js'
 import { postWebhook, type WebhookFetch } from './post-webhook.js'
+import { StopGroup } from './stop-group.js'
 import { TicketFoldCache } from './ticket-fold-cache.js'
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS, type WebhookEndpoint } from './webhook-endpoint.js'
 
@@ -73,7 +73,8 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
 
   const types = endpoint.types === undefined ? undefined : new Set(endpoint.types)
   const cache = new TicketFoldCache(context.ticketStore, context.cacheSize)
-  const gate = new ConcurrencyGate(endpoint.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)
+  const gate = new ConcurrencyGate(endpoint.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, stop.signal)
+  const group = new StopGroup(stop.signal)
   const limiter = endpoint.rateLimitPerSecond === undefined ? undefined : new RateLimiter(endpoint.rateLimitPerSecond)
   const timeoutMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const tails = new Map<string, Promise<void>>()
@@ -141,7 +142,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
         return await write()
       } catch (error) {
         context.onError(error, { endpointId, stage: 'store' })
-        await abortableSleep(Math.min(5000, 50 * 2 ** Math.min(failures, 10)), stop.signal)
+        await group.sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 10)))
         if (stop.signal.aborted) return undefined
       }
     }
@@ -160,21 +161,26 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
   const deliver = async (event: TicketEvent, body: string): Promise<void> => {
     let firstAttemptAt: number | undefined
     for (let attempt = 1; ; attempt++) {
-      if (!(await gate.enter(stop.signal))) throw new SessionStopped()
+      if (!(await gate.enter())) throw new SessionStopped()
       let outcome: Awaited<ReturnType<typeof postWebhook>>
       try {
-        if (limiter !== undefined) await abortableSleep(limiter.reserve(Date.now()), stop.signal)
+        if (limiter !== undefined) await group.sleep(limiter.reserve(Date.now()))
         if (stop.signal.aborted) throw new SessionStopped()
         firstAttemptAt ??= Date.now()
-        outcome = await postWebhook({
-          fetch: context.fetch,
-          url: endpoint.url,
-          eventId: event.id,
-          body,
-          secret: endpoint.secret,
-          timeoutMs,
-          signal: stop.signal,
-        })
+        const request = group.request()
+        try {
+          outcome = await postWebhook({
+            fetch: context.fetch,
+            url: endpoint.url,
+            eventId: event.id,
+            body,
+            secret: endpoint.secret,
+            timeoutMs,
+            signal: request.signal,
+          })
+        } finally {
+          group.done(request)
+        }
       } finally {
         gate.leave()
       }
@@ -203,7 +209,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
           body,
         })
       }
-      await abortableSleep(delay, stop.signal)
+      await group.sleep(delay)
       if (stop.signal.aborted) throw new SessionStopped()
     }
   }
@@ -226,7 +232,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
       try {
         const folded = await cache.advance(event)
         if (!wanted) return { body: '' }
-        const payload = toWebhook(event, folded, context.maxBytes === undefined ? {} : { maxBytes: context.maxBytes })
+        const payload = renderWebhook(event, folded, context.maxBytes === undefined ? {} : { maxBytes: context.maxBytes })
         return { body: JSON.stringify(payload) }
       } catch (error) {
         if (!(isTicketError(error) && error.code === 'UNAVAILABLE')) {
@@ -234,7 +240,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
           return { error }
         }
         context.onError(error, { endpointId, stage: 'store' })
-        await abortableSleep(Math.min(5000, 50 * 2 ** Math.min(failures, 10)), stop.signal)
+        await group.sleep(Math.min(5000, 50 * 2 ** Math.min(failures, 10)))
         if (stop.signal.aborted) return undefined
       }
     }

@@ -286,7 +286,14 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       parseWith(signalSchema, signal, 'dispatcher signal')
       await ensureMigrated()
       const owner = randomToken()
-      await Promise.all([...endpoints.values()].map((endpoint) => runEndpoint(endpoint, owner, signal)))
+      // One listener on the caller's signal, and a signal of its own for each endpoint.
+      const perEndpoint = [...endpoints.values()].map((endpoint) => ({ endpoint, controller: new AbortController() }))
+      const stopAll = () => {
+        for (const { controller } of perEndpoint) controller.abort()
+      }
+      if (signal.aborted) stopAll()
+      signal.addEventListener('abort', stopAll, { once: true })
+      await Promise.all(perEndpoint.map(({ endpoint, controller }) => runEndpoint(endpoint, owner, controller.signal)))
     },
     async enableEndpoint(endpointId) {
       knownEndpoint(endpointId)

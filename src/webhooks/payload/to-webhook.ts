@@ -83,6 +83,21 @@ export function toWebhook<T extends TicketEventType>(
   options: ToWebhookOptions = {},
 ): WebhookPayload<T> {
   parseWith(toWebhookInputSchema, { event, context, options }, 'webhook input')
+  return renderWebhook(event, context, options)
+}
+
+/**
+ * {@link toWebhook} without validating its input: for callers that hand it events and
+ * tickets straight from the store and the reducer (the dispatcher), which are valid by
+ * construction. Validating a whole ticket per event would cost more than the rest.
+ *
+ * @internal
+ */
+export function renderWebhook<T extends TicketEventType>(
+  event: TicketEvent<T>,
+  context: WebhookContext,
+  options: ToWebhookOptions = {},
+): WebhookPayload<T> {
   const ticket = context.ticket
   const previousTicket = context.previousTicket ?? undefined
   const generic = event as TicketEvent
