@@ -46,7 +46,13 @@ export { type PostgresDedupeStoreOptions, postgresDedupeStore } from './consumer
 export { type SqliteDedupeStoreOptions, sqliteDedupeStore } from './consumer/sqlite-dedupe-store.js'
 export type { DeliveryReport, DispatcherFailure } from './dispatcher/delivery-report.js'
 export type { DeliveryRetryOptions } from './dispatcher/delivery-retry.js'
-export { DEFAULT_DELIVERY_TABLE_PREFIX, type DeliveryStoreCommonOptions } from './dispatcher/delivery-schema.js'
+export {
+  DEFAULT_DELIVERY_TABLE_PREFIX,
+  type DeliveryMigrationSqlOptions,
+  type DeliveryStoreCommonOptions,
+  postgresDeliveryMigrationSql,
+  sqliteDeliveryMigrationSql,
+} from './dispatcher/delivery-schema.js'
 export type { DeadLetter, DeadLetterQuery, DeliveryStore, EndpointLease, EndpointState } from './dispatcher/delivery-store.js'
 export type { AcceptedEvent, WebhookEventSource, WebhookEventSourceRequest } from './dispatcher/event-source.js'
 export { type LogEventSourceOptions, logEventSource } from './dispatcher/log-event-source.js'

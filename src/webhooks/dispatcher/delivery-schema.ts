@@ -7,7 +7,9 @@
  * @module
  */
 import * as z from 'zod/mini'
+import { parseWith } from '../../core/commands/parse-command.js'
 import type { Migration, MigrationPlan } from '../../migrations/migration.js'
+import { type MigrationSql, migrationSql } from '../../migrations/migration-sql.js'
 import { postgresMigrationBookkeeping } from '../../stores/postgres/postgres-schema.js'
 import { identifierSchema, quoteIdentifier, tablePrefixSchema } from '../../stores/shared/sql-names.js'
 import { sqliteMigrationBookkeeping } from '../../stores/sqlite/sqlite-schema.js'
@@ -112,6 +114,8 @@ export function postgresDeliveryPlan(prefix: string, schema: string | undefined)
     store: `the PostgreSQL webhook delivery store (${tables.label})`,
     migrations: deliveryMigrations(prefix, tables, 'postgres'),
     ...postgresMigrationBookkeeping(schema, tables.migrations),
+    printCommand: (after) =>
+      `npx ticket-events sql postgres --store webhook-dispatch --table-prefix ${prefix}${schema === undefined ? '' : ` --schema ${schema}`}${after > 0 ? ` --after ${after}` : ''}`,
   }
 }
 
@@ -122,5 +126,49 @@ export function sqliteDeliveryPlan(prefix: string): MigrationPlan {
     store: `the SQLite webhook delivery store (${tables.label})`,
     migrations: deliveryMigrations(prefix, tables, 'sqlite'),
     ...sqliteMigrationBookkeeping(tables.migrationsName),
+    printCommand: (after) =>
+      `npx ticket-events sql sqlite --store webhook-dispatch --table-prefix ${prefix}${after > 0 ? ` --after ${after}` : ''}`,
   }
+}
+
+/** Options of {@link postgresDeliveryMigrationSql} and {@link sqliteDeliveryMigrationSql}. */
+export interface DeliveryMigrationSqlOptions {
+  /** As in the store's options (default `ticket_events_`). */
+  readonly tablePrefix?: string
+  /** Leave out the migrations up to this version, which the database has already. */
+  readonly after?: number
+}
+
+const migrationSqlOptionsSchema = z.optional(
+  z.strictObject({
+    tablePrefix: z.optional(tablePrefixSchema),
+    schema: z.optional(identifierSchema),
+    after: z.optional(z.int().check(z.nonnegative())),
+  }),
+)
+
+/**
+ * The PostgreSQL delivery store's migrations as SQL, each with the insert that records
+ * it, for `postgresDeliveryStore({ migrate: false })`. The same as
+ * `npx ticket-events sql postgres --store webhook-dispatch`.
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ */
+export function postgresDeliveryMigrationSql(options?: DeliveryMigrationSqlOptions & { readonly schema?: string }): MigrationSql {
+  parseWith(migrationSqlOptionsSchema, options, 'postgresDeliveryMigrationSql options')
+  const plan = postgresDeliveryPlan(options?.tablePrefix ?? DEFAULT_DELIVERY_TABLE_PREFIX, options?.schema)
+  return migrationSql(plan, { after: options?.after ?? 0 })
+}
+
+/**
+ * The SQLite delivery store's migrations as SQL, each with the insert that records it,
+ * for `sqliteDeliveryStore({ migrate: false })`. The same as
+ * `npx ticket-events sql sqlite --store webhook-dispatch`.
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ */
+export function sqliteDeliveryMigrationSql(options?: DeliveryMigrationSqlOptions): MigrationSql {
+  parseWith(migrationSqlOptionsSchema, options, 'sqliteDeliveryMigrationSql options')
+  const plan = sqliteDeliveryPlan(options?.tablePrefix ?? DEFAULT_DELIVERY_TABLE_PREFIX)
+  return migrationSql(plan, { after: options?.after ?? 0, begin: 'BEGIN IMMEDIATE' })
 }
