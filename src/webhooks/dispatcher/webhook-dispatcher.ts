@@ -274,9 +274,9 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         clearTimeout(deadline)
         signal.removeEventListener('abort', onStop)
       }
-      // A clean stop hands the endpoint over at once; a lost lease is someone else's now.
-      if (signal.aborted)
-        await store.releaseLease({ endpointId, token }).catch((error: unknown) => onError(error, { endpointId, stage: 'store' }))
+      // Hand the endpoint over at once (after a stop, a failure or a lapse): release is
+      // fenced by the token, so a lease someone else has taken since stays theirs.
+      await store.releaseLease({ endpointId, token }).catch((error: unknown) => onError(error, { endpointId, stage: 'store' }))
       if (failures > 0) await abortableSleep(Math.min(30_000, 100 * 2 ** Math.min(failures, 10)), signal)
     }
   }

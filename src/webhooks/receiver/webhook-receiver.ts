@@ -176,8 +176,6 @@ export function createWebhookReceiver<D extends WebhookDelivery = WebhookPayload
     for (let attempt = 1; ; attempt++) {
       try {
         await handler(delivery)
-        await store.complete({ eventId: delivery.eventId, token, expiresAt: Date.now() + windowMs })
-        return
       } catch (error) {
         const willRetry = attempt < maxAttempts
         const delayMs = willRetry ? Math.floor(Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1))) : 0
@@ -196,6 +194,11 @@ export function createWebhookReceiver<D extends WebhookDelivery = WebhookPayload
         }
         return
       }
+      // Done: a failure to record it is reported, not retried (that would run the handler again).
+      await store
+        .complete({ eventId: delivery.eventId, token, expiresAt: Date.now() + windowMs })
+        .catch((error: unknown) => options.onError?.(error, { eventId: delivery.eventId, attempt, willRetry: false, delayMs: 0 }))
+      return
     }
   }
 
@@ -240,7 +243,8 @@ export function createWebhookReceiver<D extends WebhookDelivery = WebhookPayload
     if (outcome === 'processed') return json(200, { status: 'duplicate' })
     if (outcome === 'in_flight') return json(409, { error: 'in_flight' }, { 'retry-after': '30' })
 
-    const work = processDelivery(delivery, token)
+    // Never rejects: only a throwing onError could make it, and nobody awaits it but waitUntil.
+    const work = processDelivery(delivery, token).catch(() => undefined)
     working.add(work)
     void work.finally(() => working.delete(work))
     context?.waitUntil?.(work)
