@@ -18,6 +18,7 @@ import {
   sqliteDeliveryStore,
   toWebhook,
   type WebhookDispatcherOptions,
+  type WebhookEventSource,
   type WebhookFetch,
 } from '../../src/webhooks/index.js'
 import { eventually, startTestReceiver, type TestReceiver } from './support/test-receiver.js'
@@ -228,5 +229,70 @@ describe('createWebhookDispatcher', () => {
     expect(() => createWebhookDispatcher({ service, ticketStore, store, endpoints: [{ ...endpoint, url: 'ftp://example.com' }] })).toThrow(
       expect.objectContaining({ code: 'VALIDATION' }),
     )
+  })
+})
+
+describe('createWebhookDispatcher, its event source and its age limit', () => {
+  it('reads from a source of its own, settling each event once delivered', async () => {
+    const { service, ticketStore } = await world()
+    await ticketWithActivity(service)
+    const log = await wholeLog(service)
+    const endpoint = await receiver()
+    const settledInOrder: string[] = []
+    let finished: () => void = () => {}
+    const allSettled = new Promise<void>((resolve) => {
+      finished = resolve
+    })
+    // A source in the shape a message-queue consumer would have: hand over, acknowledge on settled.
+    const source: WebhookEventSource = {
+      async follow({ afterId, signal, accept }) {
+        const start = afterId === null ? 0 : log.findIndex((event) => event.id === afterId) + 1
+        const settling: Promise<void>[] = []
+        for (const event of log.slice(start)) {
+          if (signal.aborted) break
+          const { settled } = await accept(event)
+          settling.push(settled.then(() => void settledInOrder.push(event.id)))
+        }
+        await Promise.all(settling)
+        finished()
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+      },
+    }
+    const store = memoryDeliveryStore()
+    const stop = start({ service, ticketStore, store, source, endpoints: [{ id: 'queue', url: endpoint.url, secret }] })
+    await allSettled
+    await stop()
+    expect(settledInOrder).toEqual(log.map((event) => event.id)) // one ticket: settled in its order
+    expect(endpoint.accepted.map((call) => call.headers['webhook-id'])).toEqual(log.map((event) => event.id))
+    expect((await store.endpointState('queue')).afterId).toBe(log.at(-1)?.id)
+  })
+
+  it('dead-letters an event after its first failure when maxAgeMs is 0', async () => {
+    const { service, ticketStore } = await world()
+    await ticketWithActivity(service)
+    const log = await wholeLog(service)
+    const endpoint = await receiver(() => ({ status: 500 }))
+    const store = memoryDeliveryStore()
+    const letters: string[] = []
+    let finished: () => void = () => {}
+    const done = new Promise<void>((resolve) => {
+      finished = resolve
+    })
+    const stop = start({
+      service,
+      ticketStore,
+      store,
+      endpoints: [{ id: 'old', url: endpoint.url, secret }],
+      retry: { maxAttempts: 100, initialDelayMs: 1000, maxAgeMs: 0 },
+      pollIntervalMs: 20,
+      onDeadLetter: (letter) => {
+        letters.push(letter.eventId)
+        if (letters.length === log.length) finished()
+      },
+    })
+    await done
+    await stop()
+    expect(endpoint.calls()).toBe(log.length)
+    expect((await store.deadLetters({ endpointId: 'old' })).map((letter) => letter.attempts)).toEqual(log.map(() => 1))
   })
 })

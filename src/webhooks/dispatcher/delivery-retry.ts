@@ -10,7 +10,7 @@ export interface DeliveryRetryOptions {
   readonly maxDelayMs?: number
   /**
    * How long after its first attempt an event may still be retried, in ms (default
-   * 24 h); a retry that would start later makes it a dead letter instead.
+   * 24 h); a retry that would start that long or longer after it makes it a dead letter instead.
    */
   readonly maxAgeMs?: number
 }

@@ -195,7 +195,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
         throw new SessionStopped()
       }
       const delay = fullJitterDelay(retry, attempt)
-      if (attempt >= retry.maxAttempts || Date.now() + delay - firstAttemptAt > retry.maxAgeMs) {
+      if (attempt >= retry.maxAttempts || Date.now() + delay - firstAttemptAt >= retry.maxAgeMs) {
         return deadLetter({
           endpointId,
           eventId: event.id,
