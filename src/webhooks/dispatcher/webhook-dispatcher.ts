@@ -215,7 +215,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       const onStop = () => held.abort()
       signal.addEventListener('abort', onStop, { once: true })
       // Stop delivering well before the lease could expire unrenewed, so a successor never overlaps.
-      let deadline = setTimeout(() => held.abort(), Math.floor(leaseMs * 0.8))
+      // Counted from before the acquisition was asked for, as the expiry is: a slow answer shortens it.
+      let deadline = setTimeout(() => held.abort(), Math.max(0, acquiredAt + Math.floor(leaseMs * 0.8) - Date.now()))
       const token = lease.token
       const renewer = setInterval(
         async () => {
