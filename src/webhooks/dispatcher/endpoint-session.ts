@@ -15,6 +15,7 @@ import { ConcurrencyGate, RateLimiter } from './concurrency-gate.js'
 import type { DeliveryReport, DispatcherFailure } from './delivery-report.js'
 import { type DeliveryRetryPolicy, fullJitterDelay } from './delivery-retry.js'
 import type { DeadLetter, DeliveryStore, EndpointLease } from './delivery-store.js'
+import { endpointCheckpoint, isFenced } from './endpoint-checkpoint.js'
 import type { AcceptedEvent, WebhookEventSource } from './event-source.js'
 import { postWebhook, type WebhookFetch } from './post-webhook.js'
 import { StopGroup } from './stop-group.js'
@@ -84,6 +85,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
   let head = 0
   let unsettled = 0
   let spaceWaiters: (() => void)[] = []
+  const checkpoint = endpointCheckpoint(store, lease)
   let latestMark = context.afterId
   let savedMark = context.afterId
   let saving: Promise<void> | undefined
@@ -92,9 +94,10 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
     while (latestMark !== savedMark && latestMark !== null && end !== 'fenced') {
       const target = latestMark
       try {
-        if (!(await store.saveMark({ endpointId, token: lease.token, afterId: target }))) return endWith('fenced')
+        await checkpoint.save(target)
         savedMark = target
       } catch (error) {
+        if (isFenced(error)) return endWith('fenced')
         // The next settled event tries again; the session's last flush too.
         context.onError(error, { endpointId, stage: 'store' })
         return
