@@ -10,6 +10,7 @@ import { type BenchSection, formatRows } from './report.js'
 import { benchMemoryService } from './service-memory.js'
 import { benchSize } from './size.js'
 import { benchSqlite } from './sqlite.js'
+import { benchTimeTravel } from './time-travel.js'
 import { benchWebhooks } from './webhooks.js'
 
 const sections: Record<string, BenchSection> = {
@@ -18,6 +19,7 @@ const sections: Record<string, BenchSection> = {
   http: benchHttp,
   sqlite: benchSqlite,
   postgres: benchPostgres,
+  'time-travel': benchTimeTravel,
   nats: benchNats,
   webhooks: benchWebhooks,
   size: benchSize,

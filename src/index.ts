@@ -75,6 +75,9 @@ export { type HandleResult, handle } from './core/reducer/handle.js'
 export type { HandleContext } from './core/reducer/handle-context.js'
 export { FREEZES_BY_DEFAULT } from './core/reducer/immer-instances.js'
 export { type ReplayOptions, replay } from './core/reducer/replay.js'
+// Event versioning: the upcaster chain stored events are read through.
+export type { EventUpcaster, StoredPayload } from './core/upcasting/event-upcaster.js'
+export { EVENT_UPCASTERS } from './core/upcasting/event-upcasters.js'
 
 // The service and the storage contract it drives.
 export * from './service/index.js'
@@ -83,6 +86,7 @@ export type {
   CommandRecord,
   CommandResult,
   ListTicketsQuery,
+  LoadStreamAtOptions,
   PrunableTicketStore,
   PruneOptions,
   ReadEventsQuery,

@@ -9,9 +9,13 @@ import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-json-body.js'
 import type { ResolveDetails, RouteContext } from './route-context.js'
 import { matchRoute, type Route } from './router.js'
 import { systemEventsRoutes } from './routes/system-events.js'
+import { systemEventsStreamRoutes } from './routes/system-events-stream.js'
 import { ticketCommandRoutes } from './routes/ticket-commands.js'
 import { ticketDetailsRoutes } from './routes/ticket-details.js'
+import { createEventStreamHub } from './stream/event-stream-hub.js'
+import type { EventStreamSettings } from './stream/open-event-stream.js'
 import { validateInput } from './validate-input.js'
+import { type IfMatch, preconditionFailure, readIfMatch } from './version-validator.js'
 
 /** Who is calling: the workspace every route is scoped to, and optionally the actor recorded on commands. */
 export interface TicketAuthentication {
@@ -45,7 +49,39 @@ export interface TicketHandlerOptions {
    * `console.error`; pass your logger.
    */
   readonly onError?: (error: unknown, request: Request) => void
+  /** Settings of `GET /v2/system/events/stream` (see {@link EventStreamOptions}). */
+  readonly eventStream?: EventStreamOptions
 }
+
+/**
+ * Settings of the live stream, `GET /v2/system/events/stream`. The defaults suit production;
+ * tests shorten them.
+ */
+export interface EventStreamOptions {
+  /** Milliseconds between heartbeat comments on an idle stream (default 15 000). */
+  readonly heartbeatMs?: number
+  /**
+   * Milliseconds the handler's one shared poller waits, once it has read to the head of the
+   * log, before it reads again (default 1 000): the most a new event waits before it is sent.
+   */
+  readonly pollIntervalMs?: number
+  /** The reconnect delay told to clients in the stream's `retry:` field, in milliseconds (default 3 000). */
+  readonly retryMs?: number
+  /**
+   * Events queued for a client that does not read them, or held for a client still catching
+   * up, before the server ends its stream (default 10 000); the client reconnects with
+   * `Last-Event-ID` and carries on from there by its own reads.
+   */
+  readonly maxBacklog?: number
+}
+
+/** The defaults of {@link EventStreamOptions}. */
+export const EVENT_STREAM_DEFAULTS: Readonly<Required<EventStreamOptions>> = Object.freeze({
+  heartbeatMs: 15_000,
+  pollIntervalMs: 1_000,
+  retryMs: 3_000,
+  maxBacklog: 10_000,
+})
 
 /** A Web-standard request handler: the shape of `fetch` handlers in Deno, Bun, workers and edge runtimes. */
 export type TicketHandler = (request: Request) => Promise<Response>
@@ -60,6 +96,14 @@ const optionsSchema = z.object({
   maxBodyBytes: z.optional(z.int().check(z.positive())),
   basePath: z.optional(z.string().check(z.regex(/^(\/[^/?#]+)*\/?$/, { error: 'Expected a path like /tickets' }))),
   onError: z.optional(z.custom<(error: unknown, request: Request) => void>((value: unknown) => typeof value === 'function')),
+  eventStream: z.optional(
+    z.strictObject({
+      heartbeatMs: z.optional(z.int().check(z.positive())),
+      pollIntervalMs: z.optional(z.int().check(z.positive())),
+      retryMs: z.optional(z.int().check(z.minimum(0))),
+      maxBacklog: z.optional(z.int().check(z.positive())),
+    }),
+  ),
 })
 
 // The workspace id is lower-cased like every UUID, so an authenticator answering `ABC…`
@@ -68,11 +112,17 @@ const authenticationSchema = z.object({ workspaceId: uuidSchema, actor: z.option
 // The key becomes the command's `meta.commandId`, an identifier.
 const idempotencyKeySchema = z.object({ 'idempotency-key': z.optional(identifierSchema()) })
 
-const routes: readonly Route<RouteContext>[] = [...ticketCommandRoutes, ...ticketDetailsRoutes, ...systemEventsRoutes]
+const routes: readonly Route<RouteContext>[] = [
+  ...ticketCommandRoutes,
+  ...ticketDetailsRoutes,
+  ...systemEventsRoutes,
+  ...systemEventsStreamRoutes,
+]
 
 /**
- * Creates a Web-standard `fetch` handler serving the ticket API routes and the
- * events API route over a {@link TicketService}. It uses only `Request`,
+ * Creates a Web-standard `fetch` handler serving the ticket API routes, the
+ * events API route and its live Server-Sent Events stream (`GET /v2/system/events/stream`,
+ * served to every client from one shared poller) over a {@link TicketService}. It uses only `Request`,
  * `Response`, `URL` and Web Crypto, so it runs unchanged on Node (behind a small
  * adapter), Deno, Bun, Cloudflare Workers and other edge runtimes.
  *
@@ -105,9 +155,14 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const basePath = (options.basePath ?? '').replace(/\/$/, '')
   const onError = options.onError ?? ((error: unknown) => console.error('ticket-events/http: request failed', error))
+  const { pollIntervalMs, ...streamSettings } = { ...EVENT_STREAM_DEFAULTS, ...options.eventStream }
+  const settings: EventStreamSettings = streamSettings
+  // One poller for every stream this handler serves, whatever their filters.
+  const hub = createEventStreamHub(service, { pollIntervalMs })
 
   return async function handleTicketRequest(request: Request): Promise<Response> {
     let instance = '/'
+    let ifMatch: IfMatch = { sent: false }
     try {
       const url = new URL(request.url)
       instance = url.pathname
@@ -132,6 +187,8 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
         { 'idempotency-key': request.headers.get('idempotency-key') ?? undefined },
         'headers',
       )
+      // Only commands take a precondition; a read ignores If-Match (RFC 9110 lets a GET answer as usual).
+      if (match.route.method !== 'GET') ifMatch = readIfMatch(request)
       const body = match.route.hasBody ? await readJsonBody(request, maxBodyBytes) : undefined
       return await match.route.handle({
         request,
@@ -140,12 +197,15 @@ export function createTicketHandler(options: TicketHandlerOptions): TicketHandle
         workspaceId: caller.workspaceId,
         actor: caller.actor,
         idempotencyKey,
+        ifMatch,
         body,
         service,
         resolveDetails,
+        eventStream: { hub, settings, onError: (error: unknown) => onError(error, request) },
       })
     } catch (error) {
-      return errorToResponse(error, instance, (unexpected) => onError(unexpected, request))
+      // A version conflict is `412` when the client stated the version (If-Match), `409` otherwise.
+      return errorToResponse(preconditionFailure(error, ifMatch), instance, (unexpected) => onError(unexpected, request))
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `ticket-events/http`: a Web-standard `fetch` handler serving the ticket API
- * routes and the events API route over a ticket service.
+ * routes, the events API route and its live Server-Sent Events stream over a ticket service.
  *
  * Runtime-neutral: it uses `Request`, `Response`, `URL` and Web Crypto only, no Node
  * built-ins. See `docs/http.md` for the routes, shapes and errors.
@@ -10,6 +10,8 @@
 export {
   type Authenticate,
   createTicketHandler,
+  EVENT_STREAM_DEFAULTS,
+  type EventStreamOptions,
   type TicketAuthentication,
   type TicketHandler,
   type TicketHandlerOptions,

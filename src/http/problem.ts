@@ -21,6 +21,11 @@ export interface ProblemDetails {
   readonly issues?: readonly TicketIssue[]
   /** For a `TicketError`: whether repeating the request can help (`CONCURRENCY`, and `UNAVAILABLE` unless a retry cannot cure it). */
   readonly retryable?: boolean
+  /**
+   * The version the ticket is at, when the request named another: a `404` for a
+   * `?version=` the ticket has not reached, a `412` for an `If-Match` that does not match.
+   */
+  readonly currentVersion?: number
 }
 
 /** The problem `type` URI of a code: `urn:ticket-events:problem:invalid-transition`. */
@@ -116,6 +121,9 @@ export function errorToResponse(error: unknown, instance: string, onUnexpected: 
       code: error.code,
       ...(error.code === 'VALIDATION' ? { issues: error.issues } : {}),
       retryable: error.retryable,
+      ...(isTicketError(error, 'NOT_FOUND') && error.details.currentVersion !== undefined
+        ? { currentVersion: error.details.currentVersion }
+        : {}),
     }
     const retryAfter = unavailable && error.retryable
     return problemResponse(problem, retryAfter ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {})

@@ -24,6 +24,11 @@ const booleanParam = z.pipe(
 )
 const idList = z.array(uuidSchema).check(z.maxLength(MAX_FILTER_IDS))
 
+/** The query of `GET /api/v1/tickets/{id}/details`: `version`, to read the ticket as it was. */
+export const ticketDetailsQuerySchema = z.strictObject({
+  version: z.optional(positiveInteger(Number.MAX_SAFE_INTEGER)),
+})
+
 /** List parameters of `GET /api/v1/tickets/details`: always arrays (see `searchParamsToObject`). */
 export const LIST_QUERY_ARRAY_KEYS: ReadonlySet<string> = new Set([
   'assigneeIds',
@@ -62,3 +67,16 @@ export const eventsWireQuerySchema = z.strictObject({
   type: eventsQueryFilters.type,
   limit: z.optional(wholeNumberParam(0, MAX_EVENTS_LIMIT)),
 })
+
+/**
+ * The query of `GET /v2/system/events/stream`: the events API's filters without `limit`
+ * (a stream has no page size; the route refuses `limit` by name before this runs).
+ */
+export const eventsStreamWireQuerySchema = z.strictObject({
+  after_id: eventsQueryFilters.afterId,
+  occurred_after: eventsQueryFilters.occurredAfter,
+  type: eventsQueryFilters.type,
+})
+
+/** The `Last-Event-ID` header an SSE client sends back when it reconnects: an event id, like `after_id`. */
+export const lastEventIdHeaderSchema = z.object({ 'last-event-id': eventsQueryFilters.afterId })

@@ -4,7 +4,10 @@ import type { Actor, EventMeta } from '../core/model/event.js'
 import type { Ticket } from '../core/model/ticket.js'
 import type { TicketService } from '../service/ticket-service.js'
 import { pathIdSchema } from './request-schemas.js'
+import type { EventStreamHub } from './stream/event-stream-hub.js'
+import type { EventStreamSettings } from './stream/open-event-stream.js'
 import { validateInput } from './validate-input.js'
+import { type IfMatch, versionETag } from './version-validator.js'
 import type { TicketDetailsExtras } from './wire/ticket-details.js'
 
 /** What `resolveDetails` is told besides the ticket. */
@@ -38,10 +41,19 @@ export interface RouteContext {
   readonly actor: Actor | undefined
   /** The `Idempotency-Key` header: the command's `meta.commandId`. */
   readonly idempotencyKey: string | undefined
+  /** The `If-Match` header of a command route: the version the command must run on. */
+  readonly ifMatch: IfMatch
   /** The parsed JSON body (`undefined` for routes without one). */
   readonly body: unknown
   readonly service: TicketService
   readonly resolveDetails: ResolveDetails | undefined
+  /** The handler's shared poller and stream settings, for `GET /v2/system/events/stream`. */
+  readonly eventStream: {
+    readonly hub: EventStreamHub
+    readonly settings: EventStreamSettings
+    /** Told about a stream that failed after its response had started. */
+    readonly onError: (error: unknown) => void
+  }
 }
 
 /** One schema per path parameter name, made once: building a zod schema costs far more than using one. */
@@ -71,6 +83,20 @@ export function commandMeta(context: RouteContext, fallbackActor?: Actor): Event
     via: { channel: 'api' },
     ...(context.idempotencyKey === undefined ? {} : { commandId: context.idempotencyKey }),
   }
+}
+
+/**
+ * The options of `execute` for a command route: `If-Match` becomes the expected version.
+ * (A repeated `Idempotency-Key` still returns its first result: the service looks the
+ * command up before it compares versions.)
+ */
+export function executeOptions(context: RouteContext): { readonly expectedVersion?: number } {
+  return context.ifMatch.sent && context.ifMatch.version !== undefined ? { expectedVersion: context.ifMatch.version } : {}
+}
+
+/** A `200` JSON response answering a ticket at `version`, with that version as its `ETag`. */
+export function ticketResponse(data: unknown, version: number, headers: Record<string, string> = {}): Response {
+  return jsonResponse(data, { headers: { etag: versionETag(version), ...headers } })
 }
 
 /** A `200` JSON response. */

@@ -2,11 +2,14 @@ import { parseCommand, parseWith } from '../core/commands/parse-command.js'
 import { markParsed } from '../core/commands/parsed-values.js'
 import { isTicketError, TicketError } from '../core/errors/ticket-error.js'
 import type { Command } from '../core/model/command.js'
+import type { TicketEvent } from '../core/model/event.js'
 import { TICKET_SCHEMA_VERSION, type Ticket } from '../core/model/ticket.js'
 import { type HandleResult, handle } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import { replay } from '../core/reducer/replay.js'
+import { LIBRARY_UPCASTING } from '../core/upcasting/event-upcasters.js'
+import { createEventUpcasting } from '../core/upcasting/event-upcasting.js'
 import { type AppendBatch, storeCapabilities, type TicketStore } from '../store-contract/ticket-store.js'
 import { backoffDelay, CONFLICT_BACKOFF, DEFAULT_UNAVAILABLE_RETRY, sleep, UnavailableRetrySchedule } from './backoff.js'
 import { guardStore } from './guarded-store.js'
@@ -20,6 +23,9 @@ import {
 } from './service-schemas.js'
 import { StateCache } from './state-cache.js'
 import type { EventsPage, TicketService, TicketServiceOptions, TicketsPage, WorkspaceScope } from './ticket-service.js'
+
+/** A snapshot schema version no snapshot is written under (they start at 1): asking for it reads a whole stream. */
+const NO_SNAPSHOT_SCHEMA_VERSION = 0
 
 /** Snapshot every this many events unless told otherwise. */
 export const DEFAULT_SNAPSHOT_EVERY = 100
@@ -95,6 +101,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const capabilities = storeCapabilities(options.store)
   const snapshots = capabilities.supportsSnapshots
   const cache = new StateCache(options.cacheSize ?? DEFAULT_CACHE_SIZE)
+  // Every read path upcasts through this: stored events may be older than this code.
+  const upcasting = options.upcasters === undefined ? LIBRARY_UPCASTING : createEventUpcasting(options.upcasters)
 
   /** Tickets whose last load replayed a long tail (no usable snapshot): snapshot them on the next append. */
   const snapshotStale = new Set<string>()
@@ -107,7 +115,46 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     const stream = await store.loadStream(ticketId, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
     if (stream === null) return null
     if (stream.events.length >= snapshotEvery) snapshotStale.add(ticketId)
-    return replay(stream.events, stream.snapshot, { freeze })
+    return replay(upcasting.upcastAll(stream.events), stream.snapshot, { freeze })
+  }
+
+  /**
+   * The ticket as it was right after `version`, given its current state `current` (read
+   * first: a stream only grows and deletion is final, so `current` settles whether the
+   * version exists and whether the ticket's history may be served).
+   */
+  const loadAt = async (store: TicketStore, current: Ticket, version: number): Promise<Ticket> => {
+    const ticketId = current.id
+    if (current.deleted) {
+      throw new TicketError('DELETED', `Ticket ${ticketId} is deleted; its earlier versions are not served either.`, {
+        details: { ticketId },
+      })
+    }
+    if (version > current.version) {
+      throw new TicketError(
+        'NOT_FOUND',
+        `Ticket ${ticketId} has no version ${version}: it is at version ${current.version}. Ask for a version from 1 to ${current.version}.`,
+        { details: { ticketId, version, currentVersion: current.version } },
+      )
+    }
+    if (version === current.version) return current
+    const stream = capabilities.supportsLoadStreamAt
+      ? await (store.loadStreamAt as NonNullable<TicketStore['loadStreamAt']>)(ticketId, {
+          snapshotSchemaVersion: TICKET_SCHEMA_VERSION,
+          version,
+        })
+      : // No snapshot is ever written under schema version 0, so this is the whole stream.
+        await store.loadStream(ticketId, { snapshotSchemaVersion: NO_SNAPSHOT_SCHEMA_VERSION })
+    const usable = stream?.snapshot != null && stream.snapshot.version <= version ? stream.snapshot : null
+    const tail = (stream?.events ?? []).filter((event) => event.version > (usable?.version ?? 0) && event.version <= version)
+    const state = replay(upcasting.upcastAll(tail), usable, { freeze })
+    if (state === null || state.version !== version) {
+      throw new TicketError('UNAVAILABLE', `The ${store.name} store returned ticket ${ticketId} without its version ${version}.`, {
+        retryable: false,
+        details: { ticketId },
+      })
+    }
+    return state
   }
 
   /**
@@ -135,7 +182,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const remembered = await store.findCommand(ticketId, commandId, notBefore)
       // A remembered result from another workspace is as good as none: the load below
       // then answers exactly as it would for a missing ticket.
-      if (remembered && inScope(remembered.state, workspaceId)) return remembered
+      if (remembered && inScope(remembered.state, workspaceId)) return upcastResult(remembered)
     }
 
     // Decide on the cached state when there is one (and it is at the expected version).
@@ -170,7 +217,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       decision = onCached !== undefined && state !== null && state.version === cached?.version ? onCached : decide(state, command, ctx)
     }
     if ('error' in decision) throw decision.error
-    const result = decision.result
+    // `handle` stamps the library's schema versions; a chain of the caller's may differ.
+    const result = options.upcasters === undefined ? decision.result : stampResult(decision.result)
     if (result.events.length === 0) return result
 
     const decidedOn = state?.version ?? 0
@@ -226,6 +274,18 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     }
   }
 
+  /** A remembered result with its events in their current shape (recorded by an older version, they may not be). */
+  function upcastResult(result: HandleResult): HandleResult {
+    const events = upcasting.upcastAll(result.events)
+    return events === result.events ? result : { ...result, events: events as TicketEvent[] }
+  }
+
+  /** A new result with its events stamped with this service's schema versions. */
+  function stampResult(result: HandleResult): HandleResult {
+    const events = upcasting.stamp(result.events)
+    return events === result.events ? result : { ...result, events }
+  }
+
   /** Runs a read, retrying it while the store is `UNAVAILABLE` and the retry budget lasts. */
   async function retryingReads<T>(read: (store: TicketStore) => Promise<T>): Promise<T> {
     const retries = new UnavailableRetrySchedule(unavailableRetry)
@@ -269,17 +329,18 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
 
     async load(ticketId, options, scope) {
       const id = parseTicketId(ticketId)
-      parseWith(loadOptionsArgumentSchema, { options }, 'load options')
+      const version = parseWith(loadOptionsArgumentSchema, { options }, 'load options').options?.version
       const workspaceId = parseScope(scope)
       // Always read the store: other processes may have written since we cached.
       const ticket = await retryingReads((store) => load(store, id))
       cache.set(id, ticket)
-      return ticket !== null && inScope(ticket, workspaceId) ? ticket : null
+      if (ticket === null || !inScope(ticket, workspaceId)) return null
+      return version === undefined ? ticket : await retryingReads((store) => loadAt(store, ticket, version))
     },
 
     async events(query): Promise<EventsPage> {
       const applied = parseEventsQuery(query)
-      const result = await retryingReads((store) => store.readEvents(applied))
+      const result = upcasting.upcastAll(await retryingReads((store) => store.readEvents(applied)))
       return { query: applied, result }
     },
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { uuidSchema } from '../core/commands/schemas.js'
+import { EVENT_TYPES, type TicketEventType } from '../core/model/event.js'
 import { OPTIONAL_STORE_METHODS, type TicketStore } from '../store-contract/ticket-store.js'
 
 const STORE_METHODS = ['migrate', 'loadStream', 'append', 'readEvents', 'listTickets', 'findCommand', 'close'] as const
@@ -27,6 +28,35 @@ const capabilitiesMatchMethods = z.superRefine((store: TicketStore, ctx) => {
 
 const fn = z.custom<(...args: never[]) => unknown>((value: unknown) => typeof value === 'function', { error: 'Expected a function' })
 
+/**
+ * An event upcaster chain: each type's upcasters start at `fromVersion` 1 and go up one
+ * at a time, so every stored version has exactly one way to the current shape.
+ */
+const upcasterChainSchema = z
+  .array(
+    z.strictObject({
+      type: z.enum(EVENT_TYPES as [TicketEventType, ...TicketEventType[]]),
+      fromVersion: z.int().check(z.minimum(1)),
+      upcast: fn,
+    }),
+  )
+  .check(
+    z.superRefine((chain, ctx) => {
+      const seen = new Map<string, number[]>()
+      for (const upcaster of chain) seen.set(upcaster.type, [...(seen.get(upcaster.type) ?? []), upcaster.fromVersion])
+      for (const [type, versions] of seen) {
+        const sorted = [...versions].sort((left, right) => left - right)
+        if (sorted.some((version, index) => version !== index + 1)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `The upcasters of ${type} must go from version 1 up one at a time; got fromVersion ${versions.join(', ')}`,
+            input: versions,
+          })
+        }
+      }
+    }),
+  )
+
 /** The options of `createTicketService`, checked so a typo fails at construction. @internal */
 export const serviceOptionsSchema = z.strictObject({
   store: z
@@ -51,6 +81,7 @@ export const serviceOptionsSchema = z.strictObject({
     }),
   ),
   freeze: z.optional(z.boolean()),
+  upcasters: z.optional(upcasterChainSchema),
 })
 
 /** A ticket id argument, wrapped so issues carry the path `ticketId`. @internal */
@@ -67,16 +98,20 @@ export const executeOptionsArgumentSchema = z.object({
 })
 
 /**
- * The options of `load`: none yet. A `workspaceId` there is the scope passed where the
- * options now go (before 0.2.0 the scope was `load`'s second argument): it is refused
- * with a message saying so, rather than ignored, which would read across workspaces.
+ * The options of `load`. A `workspaceId` there is the scope passed where the options now
+ * go (before 0.2.0 the scope was `load`'s second argument): it is refused with a message
+ * saying so, rather than ignored, which would read across workspaces.
  *
  * @internal
  */
 export const loadOptionsArgumentSchema = z.object({
   options: z.optional(
     z.strictObject(
-      {},
+      {
+        version: z.optional(
+          z.int().check(z.minimum(1, { error: 'A version is 1 or more: the ticket after its first event is version 1' })),
+        ),
+      },
       {
         error: (issue) =>
           issue.code === 'unrecognized_keys' && issue.keys.includes('workspaceId')

@@ -4,6 +4,7 @@ import type { Ticket, TicketStatus } from '../core/model/ticket.js'
 import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
+import type { EventUpcaster } from '../core/upcasting/event-upcaster.js'
 import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
@@ -33,6 +34,16 @@ export interface TicketServiceOptions {
    * for about 10 s in all; `{ maxElapsedMs: 0 }` turns retrying off.
    */
   readonly unavailableRetry?: UnavailableRetryOptions
+  /**
+   * The event upcaster chain every read goes through (default: the library's,
+   * `EVENT_UPCASTERS`). Events read back — by `load`, `events` (and so subscriptions and
+   * the relays built on it) and remembered command results — come out in each type's
+   * current shape; events this service appends are stamped with their type's current
+   * `meta.schemaVersion`. Pass your own only when you run a model whose payloads differ
+   * from the library's (a fork, say), as `[...EVENT_UPCASTERS, ...yours]`: see
+   * docs/events.md, "Changing an event's shape".
+   */
+  readonly upcasters?: readonly EventUpcaster[]
 }
 
 /**
@@ -72,13 +83,15 @@ export interface ExecuteOptions {
   readonly expectedVersion?: number | undefined
 }
 
-/**
- * Options of {@link TicketService.load}. There are none yet: the parameter is in place so
- * options can be added without moving `scope` again. Pass `undefined` (or `{}`) when you
- * pass a scope: `tickets.load(ticketId, undefined, { workspaceId })`.
- */
+/** Options of {@link TicketService.load}. */
 export interface LoadOptions {
-  readonly [option: string]: never
+  /**
+   * Load the ticket as it was right after this version (1-based; versions count every
+   * event, derived change events included) instead of as it is now. A version the ticket
+   * has not reached is `NOT_FOUND` with `details.currentVersion`; 0, a negative or a
+   * fractional version is `VALIDATION`; a ticket deleted since is `DELETED` at every version.
+   */
+  readonly version?: number | undefined
 }
 
 /**
@@ -165,6 +178,20 @@ export interface TicketService {
   /**
    * The ticket's current state, or `null` (also for another workspace's ticket when
    * `scope` names one). Retried like `execute` while the store is `UNAVAILABLE`.
+   *
+   * With `options.version`, the ticket as it was right after that version: the newest
+   * snapshot at or before it plus the events up to it, folded (a store that keeps only
+   * its newest snapshot folds from the first event when that snapshot is newer).
+   *
+   * @throws {TicketError} `NOT_FOUND` when the ticket has not reached `options.version`
+   * (`details.currentVersion` says where it is); `DELETED` when `options.version` is given
+   * and the ticket is deleted (its history is not served once it is deleted); `VALIDATION`
+   * for a version below 1 or not an integer.
+   *
+   * @example
+   * ```ts
+   * const asCreated = await tickets.load(ticketId, { version: 1 })
+   * ```
    */
   load(ticketId: string, options?: LoadOptions, scope?: WorkspaceScope): Promise<Ticket | null>
   /** A page of the global log (omit `workspaceId` for the whole log). */

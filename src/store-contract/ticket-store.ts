@@ -60,6 +60,14 @@ export interface StoredStream {
   readonly events: readonly TicketEvent[]
 }
 
+/** The argument of {@link TicketStore.loadStreamAt}. */
+export interface LoadStreamAtOptions {
+  /** Only snapshots written under this {@link TICKET_SCHEMA_VERSION} may be used. */
+  readonly snapshotSchemaVersion: number
+  /** The version to stop at (1-based, at most the ticket's current version). */
+  readonly version: number
+}
+
 /** The global log query (the events API), already validated and defaulted. */
 export interface ReadEventsQuery {
   /** Only this workspace's events; absent for the whole log. */
@@ -115,6 +123,8 @@ export interface StoreCapabilities {
   readonly supportsHasEvent?: boolean
   /** Offers {@link TicketStore.prune} (default: whether the store has the method). */
   readonly supportsPrune?: boolean
+  /** Offers {@link TicketStore.loadStreamAt} (default: whether the store has the method). */
+  readonly supportsLoadStreamAt?: boolean
 }
 
 /** The optional methods of {@link TicketStore}, each with the capability flag that says whether it is offered. */
@@ -122,6 +132,7 @@ export const OPTIONAL_STORE_METHODS = {
   currentVersion: 'supportsCurrentVersion',
   hasEvent: 'supportsHasEvent',
   prune: 'supportsPrune',
+  loadStreamAt: 'supportsLoadStreamAt',
 } as const satisfies Record<string, keyof StoreCapabilities>
 
 /**
@@ -137,6 +148,7 @@ export function storeCapabilities(store: TicketStore): Required<StoreCapabilitie
     supportsCurrentVersion: declared.supportsCurrentVersion ?? typeof store.currentVersion === 'function',
     supportsHasEvent: declared.supportsHasEvent ?? typeof store.hasEvent === 'function',
     supportsPrune: declared.supportsPrune ?? typeof store.prune === 'function',
+    supportsLoadStreamAt: declared.supportsLoadStreamAt ?? typeof store.loadStreamAt === 'function',
   }
 }
 
@@ -171,6 +183,16 @@ export interface TicketStore {
    * ignored) and the events after it, in version order. `null` when the ticket has no events.
    */
   loadStream(ticketId: string, options: { readonly snapshotSchemaVersion: number }): Promise<StoredStream | null>
+  /**
+   * Optional (capability `supportsLoadStreamAt`): the ticket as it was at
+   * `options.version`, for `load(ticketId, { version })`: the newest usable snapshot at or
+   * before that version (or none) and the events after it up to and including that version,
+   * in version order. `null` when the ticket has no events. The service asks only for
+   * versions the ticket has reached. Without this method the service reads the whole
+   * stream with `loadStream` (asking for a snapshot schema version that never exists) and
+   * folds its prefix.
+   */
+  loadStreamAt?(ticketId: string, options: LoadStreamAtOptions): Promise<StoredStream | null>
   /**
    * Appends one command's batch atomically with the projection row, audit, snapshot and
    * idempotency record.

@@ -20,6 +20,8 @@ import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from
 import { defineSnapshotTests } from './store-contract/snapshot-tests.js'
 import { defineStoreBasicsTests } from './store-contract/store-basics-tests.js'
 import { defineTextAndIdTests } from './store-contract/text-and-id-tests.js'
+import { defineTimeTravelTests } from './store-contract/time-travel-tests.js'
+import { defineUpcastingTests } from './store-contract/upcasting-tests.js'
 import { defineValidationTests } from './store-contract/validation-tests.js'
 import { defineWorkspaceTests } from './store-contract/workspace-tests.js'
 
@@ -149,6 +151,8 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('the ticket list', () => defineListTests(test))
       describe('workspaces', () => defineWorkspaceTests(test))
       describe('snapshots', () => defineSnapshotTests(test))
+      describe('the ticket as it was', () => defineTimeTravelTests(test))
+      describe('events stored in older shapes', () => defineUpcastingTests(test))
       describe('bad input', () => defineValidationTests(test))
       describe('lost connections', () => defineLostAppendTests(test))
       describe('text and ids', () => defineTextAndIdTests(test))

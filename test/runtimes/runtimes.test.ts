@@ -40,7 +40,7 @@ const SUITES: readonly RuntimeSuite[] = [
   },
   {
     runtime: 'workerd',
-    title: 'the serverless example (the HTTP handler on the memory store) answers the ticket API under workerd',
+    title: 'the serverless example (the HTTP handler on the memory store) answers the ticket API and streams the log under workerd',
     args: () => ['test', WORKERD_CONFIG],
     summary: /\[ PASS \] tester()/,
   },

@@ -51,7 +51,9 @@ const badCalls: [string, (tickets: UntypedTickets) => Promise<unknown>][] = [
   ['load with an object for a ticket id', (t) => t.load({ id: TICKET })],
   ['load with a malformed scope', (t) => t.load(TICKET, undefined, { workspaceId: 7 })],
   ['load with the scope where the options go (the 0.1 order)', (t) => t.load(TICKET, { workspaceId: WORKSPACE })],
-  ['load with an unknown option', (t) => t.load(TICKET, { version: 1 })],
+  ['load with an unknown option', (t) => t.load(TICKET, { asOf: 1 })],
+  ['load at version 0', (t) => t.load(TICKET, { version: 0 })],
+  ['load at a fractional version', (t) => t.load(TICKET, { version: 2.5 })],
   // execute: the options
   [
     'execute with a negative expectedVersion',

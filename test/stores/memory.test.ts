@@ -10,7 +10,14 @@ describeStoreContract('memory', () => memoryStore())
 describeStoreContract('memory without snapshots', () => memoryStore({ supportsSnapshots: false }))
 // A store as written before the optional methods and capabilities existed: the service must manage without them.
 describeStoreContract('memory without optional methods', () => {
-  const { currentVersion: _currentVersion, hasEvent: _hasEvent, prune: _prune, capabilities: _capabilities, ...required } = memoryStore()
+  const {
+    currentVersion: _currentVersion,
+    hasEvent: _hasEvent,
+    prune: _prune,
+    loadStreamAt: _loadStreamAt,
+    capabilities: _capabilities,
+    ...required
+  } = memoryStore()
   return required
 })
 

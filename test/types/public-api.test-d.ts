@@ -104,7 +104,21 @@ describe('the public API types', () => {
       readonly supportsCurrentVersion?: boolean
       readonly supportsHasEvent?: boolean
       readonly supportsPrune?: boolean
+      readonly supportsLoadStreamAt?: boolean
     }>()
+    // A store written before loadStreamAt existed still is a TicketStore.
+    expectTypeOf<Omit<TicketStore, 'loadStreamAt'>>().toExtend<TicketStore>()
+  })
+
+  it('types load options: a version, and nothing misspelled', () => {
+    expectTypeOf<LoadOptions>().toEqualTypeOf<{ readonly version?: number | undefined }>()
+    const tickets = {} as TicketService
+    // @ts-expect-error a misspelled option is a compile error
+    void tickets.load('id', { versoin: 3 })
+    // @ts-expect-error a version is a number
+    void tickets.load('id', { version: '3' })
+    // @ts-expect-error the scope is the third argument
+    void tickets.load('id', { workspaceId: 'w' })
   })
 
   it('types prune: optional on a store, present on the built-in ones', () => {

@@ -25,9 +25,15 @@ export interface TicketErrorDetailsByCode {
     readonly version?: number
     readonly reason?: string
   } & JetStreamErrorDetails
-  /** The ticket, a comment or a CSAT survey does not exist (or belongs to another workspace). */
+  /**
+   * The ticket, a comment or a CSAT survey does not exist (or belongs to another
+   * workspace), or the ticket has not reached the `version` asked for (`currentVersion`
+   * is where it stands).
+   */
   NOT_FOUND: {
     readonly ticketId?: string
+    readonly version?: number
+    readonly currentVersion?: number
     readonly command?: CommandType
     readonly commentId?: string
     readonly surveyId?: string | null

@@ -31,6 +31,12 @@ export interface EventMeta {
   /** For a derived event: the id of the `ticket:updated` it was computed from. */
   readonly causationId?: string
   readonly correlationId?: string
+  /**
+   * The schema version of this event's payload shape (see `EVENT_UPCASTERS`). Absent
+   * means 1, the shape the type was first stored in. Events read through the service are
+   * always in their type's current shape, with the current version here.
+   */
+  readonly schemaVersion?: number
 }
 
 /** One field's change inside a `ticket:updated` event. */

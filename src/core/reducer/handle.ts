@@ -8,6 +8,7 @@ import type { Audit } from '../model/audit.js'
 import type { Command } from '../model/command.js'
 import type { EventMeta, TicketEvent } from '../model/event.js'
 import type { Ticket } from '../model/ticket.js'
+import { LIBRARY_UPCASTING } from '../upcasting/event-upcasters.js'
 import { decide, type FactDraft } from './decide.js'
 import type { HandleContext } from './handle-context.js'
 import { FREEZES_BY_DEFAULT } from './immer-instances.js'
@@ -97,7 +98,8 @@ export function handle(state: Ticket | null, command: Command, ctx: HandleContex
 
   const next = produceTicket(state, events, ctx.freeze ?? FREEZES_BY_DEFAULT) as Ticket
   const audit = buildAudit({ id: newId(), before: state, after: next, command: parsed, events })
-  return { state: next, events, audit }
+  // Events of a type whose shape changed since it was first stored carry its schema version.
+  return { state: next, events: LIBRARY_UPCASTING.active ? LIBRARY_UPCASTING.stamp(events) : events, audit }
 }
 
 /** The meta every fact of a command carries; absent values are left out. */

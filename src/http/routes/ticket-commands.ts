@@ -6,11 +6,12 @@ import {
   tagCommandSchema,
   takeoverCommandSchema,
 } from '../../core/commands/schemas.js'
+import { TicketError } from '../../core/errors/ticket-error.js'
 import { defaultNewId } from '../../core/ids/ids.js'
 import { uuidFromUlid } from '../../core/ids/uuid-from-ulid.js'
 import type { AssignCommand, CompleteCommand, TakeoverCommand, UntagCommand } from '../../core/model/command.js'
 import type { Actor } from '../../core/model/event.js'
-import { commandMeta, jsonResponse, pathId, type RouteContext } from '../route-context.js'
+import { commandMeta, executeOptions, pathId, type RouteContext, ticketResponse } from '../route-context.js'
 import type { Route } from '../router.js'
 import { ticketIdForKey } from '../ticket-id-for-key.js'
 import { commandFromBody } from '../validate-input.js'
@@ -18,8 +19,17 @@ import { toTicketRecord } from '../wire/ticket-record.js'
 
 const user = (id: string): Actor => ({ type: 'user', id })
 
-/** `POST /api/v1/tickets`: creates a ticket in the caller's workspace. */
+/**
+ * `POST /api/v1/tickets`: creates a ticket in the caller's workspace. `If-Match` is
+ * refused: there is no version to match before the ticket exists (`Idempotency-Key`
+ * makes a create safe to repeat).
+ */
 async function createTicket(context: RouteContext): Promise<Response> {
+  if (context.ifMatch.sent) {
+    throw new TicketError('VALIDATION', 'Invalid headers: If-Match does not apply to creating a ticket, which has no version yet.', {
+      issues: [{ path: ['if-match'], message: 'Not allowed on POST /api/v1/tickets; send Idempotency-Key instead', code: 'custom' }],
+    })
+  }
   const parsed = commandFromBody(createCommandSchema, context.body, {
     type: 'create',
     workspaceId: context.workspaceId,
@@ -33,7 +43,9 @@ async function createTicket(context: RouteContext): Promise<Response> {
   // A parsed command and an id this route made (a UUID): still trusted as parsed.
   const command = parsed.ticketId === undefined ? markParsed({ ...parsed, ticketId }) : parsed
   const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
-  return jsonResponse(toTicketRecord(state), { headers: { location: `${context.url.pathname.replace(/\/$/, '')}/${state.id}/details` } })
+  return ticketResponse(toTicketRecord(state), state.version, {
+    location: `${context.url.pathname.replace(/\/$/, '')}/${state.id}/details`,
+  })
 }
 
 type RecordRouteCommand = TakeoverCommand | AssignCommand | CompleteCommand
@@ -56,8 +68,8 @@ function ticketRecordRoute<C extends RecordRouteCommand>(
       context.actor === undefined && actor !== undefined
         ? markParsed({ ...parsed, meta: { ...parsed.meta, actor: actor(parsed) } })
         : parsed
-    const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
-    return jsonResponse(toTicketRecord(state))
+    const { state } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId }, executeOptions(context))
+    return ticketResponse(toTicketRecord(state), state.version)
   }
 }
 
@@ -76,9 +88,9 @@ const completeTicket = ticketRecordRoute<CompleteCommand>('complete', completeCo
 async function tagTicket(context: RouteContext): Promise<Response> {
   const ticketId = pathId(context, 'ticketId')
   const command = commandFromBody(tagCommandSchema, context.body, { type: 'tag', meta: commandMeta(context) })
-  const { state, events } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
+  const { state, events } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId }, executeOptions(context))
   const at = events[0]?.occurredAt ?? state.updatedAt
-  return jsonResponse({ createdAt: at, updatedAt: at, tagId: command.tagId, ticketId: state.id })
+  return ticketResponse({ createdAt: at, updatedAt: at, tagId: command.tagId, ticketId: state.id }, state.version)
 }
 
 /** `DELETE /api/v1/tickets/{ticketId}/tags/{tagId}`: removes a tag (a missing tag is not an error). */
@@ -87,10 +99,10 @@ async function untagTicket(context: RouteContext): Promise<Response> {
   const tagId = pathId(context, 'tagId')
   // No body: the tag comes from the path, so the service validates the command.
   const command: UntagCommand = { type: 'untag', tagId, meta: commandMeta(context) }
-  const { events } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId })
+  const { state, events } = await context.service.execute(ticketId, command, { workspaceId: context.workspaceId }, executeOptions(context))
   const message =
     events.length > 0 ? `Tag ${tagId} was removed from ticket ${ticketId}.` : `Tag ${tagId} was not on ticket ${ticketId}; nothing changed.`
-  return jsonResponse({ message })
+  return ticketResponse({ message }, state.version)
 }
 
 /** The ticket API command routes. */

@@ -1,8 +1,8 @@
 import { TicketError } from '../../core/errors/ticket-error.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import { appliedListQuery } from '../../service/query-schemas.js'
-import { LIST_QUERY_ARRAY_KEYS, listTicketsQuerySchema } from '../request-schemas.js'
-import { jsonResponse, pathId, type RouteContext } from '../route-context.js'
+import { LIST_QUERY_ARRAY_KEYS, listTicketsQuerySchema, ticketDetailsQuerySchema } from '../request-schemas.js'
+import { jsonResponse, pathId, type RouteContext, ticketResponse } from '../route-context.js'
 import type { Route } from '../router.js'
 import { searchParamsToObject } from '../search-params.js'
 import { validateInput } from '../validate-input.js'
@@ -16,16 +16,21 @@ async function detailsOf(context: RouteContext, ticket: Ticket): Promise<TicketD
 }
 
 /**
- * `GET /api/v1/tickets/{id}/details`. Another workspace's ticket is `404`, as is a
- * missing one; a deleted ticket is `410` (archived tickets are still shown).
+ * `GET /api/v1/tickets/{id}/details[?version=n]`: the ticket now, or as it was right after
+ * version `n`, with its version as the `ETag`. Another workspace's ticket is `404`, as is
+ * a missing one and a version it has not reached; a deleted ticket is `410` at every
+ * version (archived tickets are still shown).
  */
 async function getTicketDetails(context: RouteContext): Promise<Response> {
   const ticketId = pathId(context, 'id')
-  const ticket = await context.service.load(ticketId, undefined, { workspaceId: context.workspaceId })
+  const { version } = validateInput(ticketDetailsQuerySchema, searchParamsToObject(context.url.searchParams, NO_LIST_KEYS), 'query')
+  const ticket = await context.service.load(ticketId, version === undefined ? undefined : { version }, { workspaceId: context.workspaceId })
   if (ticket === null) throw new TicketError('NOT_FOUND', `Ticket ${ticketId} does not exist.`, { details: { ticketId } })
   if (ticket.deleted) throw new TicketError('DELETED', `Ticket ${ticketId} is deleted.`, { details: { ticketId } })
-  return jsonResponse(await detailsOf(context, ticket))
+  return ticketResponse(await detailsOf(context, ticket), ticket.version)
 }
+
+const NO_LIST_KEYS: ReadonlySet<string> = new Set()
 
 /**
  * `GET /api/v1/tickets/details`. Filters on ticket fields run in the store (so pages

@@ -56,6 +56,15 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
       return { snapshot, events: ticket.events.slice(snapshot?.version ?? 0) }
     },
 
+    async loadStreamAt(ticketId, { snapshotSchemaVersion, version }): Promise<StoredStream | null> {
+      const ticket = tables.tickets.get(ticketId)
+      if (ticket === undefined) return null
+      // Only the newest snapshot is kept: one past the version means folding from the start.
+      const newest = ticket.snapshots.get(snapshotSchemaVersion) ?? null
+      const snapshot = newest !== null && newest.version <= version ? newest : null
+      return { snapshot, events: ticket.events.slice(snapshot?.version ?? 0, version) }
+    },
+
     async append(batch: AppendBatch) {
       const stored = tables.tickets.get(batch.ticketId)
       const actualVersion = stored?.events.length ?? 0

@@ -30,6 +30,15 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
         SELECT e.event FROM ${t.events} AS e
         WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) ORDER BY e.version
       ) AS tail ON true`,
+    // loadStream as of version $3: the snapshot only when it is not past it (only the
+    // newest is kept, so an older version folds from the start), the events up to it.
+    loadStreamAt: `SELECT CASE WHEN row_number() OVER () = 1 THEN snapshot.state END AS snapshot, tail.event
+      FROM (SELECT 1) AS one
+      LEFT JOIN ${t.snapshots} AS snapshot ON snapshot.ticket_id = $1 AND snapshot.schema_version = $2 AND snapshot.version <= $3
+      LEFT JOIN LATERAL (
+        SELECT e.event FROM ${t.events} AS e
+        WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) AND e.version <= $3 ORDER BY e.version
+      ) AS tail ON true`,
     currentVersion: `SELECT version FROM ${t.projections} WHERE ticket_id = $1`,
     // Both projection writes return the append's transaction id: if the connection drops
     // after COMMIT was sent, the store asks pg_xact_status about it (see hasEvent).

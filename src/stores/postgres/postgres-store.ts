@@ -115,17 +115,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
     async loadStream(ticketId, { snapshotSchemaVersion }) {
       if (!UUID.test(ticketId)) return null
-      let snapshot: Ticket | null = null
-      const events: TicketEvent[] = []
-      for (const found of await run(sql.loadStream, [ticketId, snapshotSchemaVersion])) {
-        const { snapshot: state, event } = row(found)
-        if (state !== null && state !== undefined) snapshot = json<Ticket>(state)
-        if (event !== null && event !== undefined) events.push(json<TicketEvent>(event))
-      }
-      if (snapshot === null && events.length === 0) return null
-      if (!inVersionOrder(events)) events.sort((left, right) => left.version - right.version)
-      const stream: StoredStream = { snapshot, events }
-      return stream
+      return streamOf(await run(sql.loadStream, [ticketId, snapshotSchemaVersion]))
+    },
+
+    async loadStreamAt(ticketId, { snapshotSchemaVersion, version }) {
+      if (!UUID.test(ticketId)) return null
+      return streamOf(await run(sql.loadStreamAt, [ticketId, snapshotSchemaVersion, version]))
     },
 
     async append(batch) {
@@ -391,4 +386,18 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   if (typeof error !== 'object' || error === null) return false
   const { code, constraint: violated } = error as { code?: unknown; constraint?: unknown }
   return code === UNIQUE_VIOLATION && violated === constraint
+}
+
+/** The snapshot (sent on one row) and the events of a `loadStream` / `loadStreamAt` answer, in version order. */
+function streamOf(rows: readonly unknown[]): StoredStream | null {
+  let snapshot: Ticket | null = null
+  const events: TicketEvent[] = []
+  for (const found of rows) {
+    const { snapshot: state, event } = row(found)
+    if (state !== null && state !== undefined) snapshot = json<Ticket>(state)
+    if (event !== null && event !== undefined) events.push(json<TicketEvent>(event))
+  }
+  if (snapshot === null && events.length === 0) return null
+  if (!inVersionOrder(events)) events.sort((left, right) => left.version - right.version)
+  return { snapshot, events }
 }

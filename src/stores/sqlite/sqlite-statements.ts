@@ -39,9 +39,13 @@ export function sqliteStatements({ quoted: t }: SqliteTables) {
     },
     newestSnapshot: `SELECT version, state FROM ${t.snapshots}
     WHERE ticket_id = ? AND schema_version = ? ORDER BY version DESC LIMIT 1`,
+    newestSnapshotAt: `SELECT version, state FROM ${t.snapshots}
+    WHERE ticket_id = ? AND schema_version = ? AND version <= ? ORDER BY version DESC LIMIT 1`,
     // One ticket's events share ticket_id and workspace_id: leaving them out of each row
     // spares two strings per event on the hot path of every command.
     streamAfter: `SELECT id, version, type, occurred_at, payload, meta FROM ${t.events} WHERE ticket_id = ? AND version > ? ORDER BY version`,
+    streamBetween: `SELECT id, version, type, occurred_at, payload, meta FROM ${t.events}
+    WHERE ticket_id = ? AND version > ? AND version <= ? ORDER BY version`,
     streamWorkspace: `SELECT workspace_id FROM ${t.events} WHERE ticket_id = ? LIMIT 1`,
     eventPosition: `SELECT position, workspace_id AS workspaceId FROM ${t.events} WHERE id = ?`,
     command: `SELECT result FROM ${t.commands} WHERE ticket_id = ? AND command_id = ? AND recorded_at >= ?`,

@@ -7,6 +7,7 @@ import type {
   AppendBatch,
   CommandResult,
   ListTicketsQuery,
+  LoadStreamAtOptions,
   PrunableTicketStore,
   PruneOptions,
   ReadEventsQuery,
@@ -137,6 +138,7 @@ function withTypedDriverErrors(store: SqliteTicketStore): PrunableTicketStore {
     capabilities: store.capabilities,
     migrate: typed(store.migrate),
     loadStream: typed(store.loadStream),
+    loadStreamAt: typed(store.loadStreamAt),
     append: typed(store.append),
     readEvents: typed(store.readEvents),
     listTickets: typed(store.listTickets),
@@ -198,6 +200,21 @@ class SqliteTicketStore implements TicketStore {
     const snapshotRow = this.#row<{ version: number; state: string }>(this.#sql.newestSnapshot, ticketId, options.snapshotSchemaVersion)
     const snapshot = snapshotRow === undefined ? null : (JSON.parse(snapshotRow.state) as Ticket)
     const rows = this.#prepare(this.#sql.streamAfter).all(ticketId, snapshotRow?.version ?? 0) as StreamRow[]
+    if (snapshot === null && rows.length === 0) return null
+    if (rows.length === 0) return { snapshot, events: [] }
+    const workspaceId =
+      // The stream has rows here, so this query finds one.
+      snapshot?.workspaceId ?? this.#row<{ workspace_id: string }>(this.#sql.streamWorkspace, ticketId)!.workspace_id
+    return { snapshot, events: rows.map((row) => toEvent(row, ticketId, workspaceId)) }
+  }
+
+  /** Every snapshot is kept (keyed by version), so the one at or before `version` is found by the primary key. */
+  async loadStreamAt(ticketId: string, options: LoadStreamAtOptions): Promise<StoredStream | null> {
+    await this.#database()
+    const { snapshotSchemaVersion, version } = options
+    const snapshotRow = this.#row<{ version: number; state: string }>(this.#sql.newestSnapshotAt, ticketId, snapshotSchemaVersion, version)
+    const snapshot = snapshotRow === undefined ? null : (JSON.parse(snapshotRow.state) as Ticket)
+    const rows = this.#prepare(this.#sql.streamBetween).all(ticketId, snapshotRow?.version ?? 0, version) as StreamRow[]
     if (snapshot === null && rows.length === 0) return null
     if (rows.length === 0) return { snapshot, events: [] }
     const workspaceId =

@@ -151,6 +151,49 @@ Deno.test('the HTTP handler serves the ticket API from Web-standard Requests', a
   await service.close()
 })
 
+/** Reads a Server-Sent Events body until `count` events (`id:` lines) have come; returns their data. */
+async function readEvents(body, count) {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  const events = () => text.split('\n\n').filter((block) => block.startsWith('id: '))
+  while (events().length < count) {
+    const { done, value } = await reader.read()
+    if (done) break
+    text += decoder.decode(value, { stream: true })
+  }
+  await reader.cancel()
+  return events().map((block) => JSON.parse(block.split('\ndata: ')[1]))
+}
+
+Deno.test('the HTTP handler streams the log as Server-Sent Events to two clients from one poller', async () => {
+  const service = createTicketService({ store: memoryStore() })
+  const handler = createTicketHandler({
+    service,
+    authenticate: (key) => (key === 'secret' ? { workspaceId: WORKSPACE } : null),
+    eventStream: { pollIntervalMs: 5 },
+  })
+  const headers = { authorization: 'secret' }
+  const all = await handler(new Request('http://localhost/v2/system/events/stream', { headers }))
+  const created = await handler(new Request('http://localhost/v2/system/events/stream?type=ticket:created', { headers }))
+  assert.equal(all.headers.get('content-type'), 'text/event-stream; charset=utf-8')
+  await service.execute(crypto.randomUUID(), {
+    type: 'create',
+    workspaceId: WORKSPACE,
+    chatId: crypto.randomUUID(),
+    ticketingTeamId: null,
+    assigneeId: null,
+    status: 'pending',
+  })
+  const [first] = await readEvents(created.body, 1)
+  assert.equal(first.type, 'ticket:created')
+  assert.equal((await readEvents(all.body, 1))[0].id, first.id)
+  const limited = await handler(new Request('http://localhost/v2/system/events/stream?limit=5', { headers }))
+  assert.equal(limited.status, 400)
+  await limited.body?.cancel()
+  await service.close()
+})
+
 Deno.test('a webhook payload is rendered, signed and verified with Web Crypto', async () => {
   const created = handle(null, create())
   const [event] = created.events

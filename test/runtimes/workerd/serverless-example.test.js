@@ -15,6 +15,21 @@ async function json(response, expectedStatus, what) {
   return JSON.parse(body)
 }
 
+/** Reads a Server-Sent Events body until `count` events have come, then cancels it; returns their data. */
+async function firstEvents(body, count) {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  const events = () => text.split('\n\n').filter((block) => block.startsWith('id: '))
+  while (events().length < count) {
+    const { done, value } = await reader.read()
+    if (done) break
+    text += decoder.decode(value, { stream: true })
+  }
+  await reader.cancel()
+  return events().map((block) => JSON.parse(block.split('\ndata: ')[1]))
+}
+
 export default {
   async test(_controller, env) {
     const call = (path, init = {}) =>
@@ -22,6 +37,12 @@ export default {
         ...init,
         headers: { authorization: API_KEY, 'content-type': 'application/json', ...init.headers },
       })
+
+    // Two live streams (two requests) served by the one poller, which a third request wakes.
+    const streams = await Promise.all([call('/v2/system/events/stream'), call('/v2/system/events/stream?type=ticket:created')])
+    for (const stream of streams) {
+      if (stream.status !== 200) check(false, `GET /v2/system/events/stream: expected 200, got ${stream.status}: ${await stream.text()}`)
+    }
 
     const record = await json(
       await call('/api/v1/tickets', {
@@ -51,6 +72,13 @@ export default {
       `the events API lists the ticket's events in order, got: ${types}`,
     )
 
+    for (const [index, stream] of streams.entries()) {
+      const [event] = await firstEvents(stream.body, 1)
+      check(event?.type === 'ticket:created', `stream ${index} sends the new ticket's first event live, got ${JSON.stringify(event)}`)
+    }
+    const limited = await call('/v2/system/events/stream?limit=5')
+    check(limited.status === 400, `a stream refuses limit with 400, got ${limited.status}`)
+
     const problem = await json(
       await call(`/api/v1/tickets/${record.id}/takeover`, { method: 'PATCH', body: JSON.stringify({ assigneeId: agent }) }),
       409,
@@ -60,6 +88,6 @@ export default {
 
     const refused = await call('/api/v1/tickets/details', { headers: { authorization: 'not-a-key' } })
     check(refused.status === 401, `an unknown key is refused with 401, got ${refused.status}`)
-    console.log('serverless example under workerd: create, takeover, details, events, 409 and 401 answered as expected')
+    console.log('serverless example under workerd: create, takeover, details, events, two live streams, 409 and 401 answered as expected')
   },
 }
