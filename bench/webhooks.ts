@@ -28,7 +28,6 @@ const ROUNDS = 3
 /** The dispatcher, from the first event to the last 2xx; seconds. */
 async function timeDispatcher(
   service: ReturnType<typeof createTicketService>,
-  ticketStore: ReturnType<typeof memoryStore>,
   url: string,
   secret: string,
   events: number,
@@ -40,7 +39,6 @@ async function timeDispatcher(
   })
   const dispatcher = createWebhookDispatcher({
     service,
-    ticketStore,
     store: memoryDeliveryStore(),
     endpoints: [{ id: 'bench', url, secret, maxInFlight: IN_FLIGHT }],
     source: logEventSource(service, { batchSize: 1000, pollIntervalMs: 5 }),
@@ -87,8 +85,7 @@ export const benchWebhooks: BenchSection = async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
   try {
-    const ticketStore = memoryStore()
-    const service = createTicketService({ store: ticketStore, ctx: { newId: createIdFactory() } })
+    const service = createTicketService({ store: memoryStore(), ctx: { newId: createIdFactory() } })
     await runCommandMix(service, COMMANDS, TICKETS)
     const events: TicketEvent[] = []
     for (;;) {
@@ -111,7 +108,7 @@ export const benchWebhooks: BenchSection = async () => {
     let dispatched = Number.POSITIVE_INFINITY
     let bare = Number.POSITIVE_INFINITY
     for (let round = 0; round < ROUNDS; round++) {
-      dispatched = Math.min(dispatched, await timeDispatcher(service, ticketStore, url, secret, events.length))
+      dispatched = Math.min(dispatched, await timeDispatcher(service, url, secret, events.length))
       bare = Math.min(bare, await timeBareLoop(url, secret, bodies))
     }
     const rows: BenchRow[] = [

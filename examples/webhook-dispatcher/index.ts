@@ -41,8 +41,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
 
 // The sending side: tickets, and their events.
-const ticketStore = memoryStore()
-const tickets = createTicketService({ store: ticketStore })
+const tickets = createTicketService({ store: memoryStore() })
 const ticketIds = ['0190a1b2-c3d4-7e5f-a6b7-000000000001', '0190a1b2-c3d4-7e5f-a6b7-000000000002']
 for (const ticketId of ticketIds) {
   await tickets.execute(ticketId, {
@@ -60,7 +59,6 @@ for (const ticketId of ticketIds) {
 
 const dispatcher = createWebhookDispatcher({
   service: tickets,
-  ticketStore,
   store: memoryDeliveryStore(),
   endpoints: [
     {

@@ -4,7 +4,6 @@
  */
 import { describe, expectTypeOf, it } from 'vitest'
 import type { TicketService } from '../../src/service/ticket-service.js'
-import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import {
   createWebhookDispatcher,
   createWebhookReceiver,
@@ -17,7 +16,6 @@ import {
 } from '../../src/webhooks/index.js'
 
 declare const service: TicketService
-declare const ticketStore: TicketStore
 declare const store: DeliveryStore
 declare const dedupe: DedupeStore
 const endpoint: WebhookEndpoint = { id: 'crm', url: 'https://crm.example.com/hooks', secret: 'whsec_MTIz' }
@@ -26,7 +24,6 @@ describe('createWebhookDispatcher', () => {
   it('takes typed endpoints and reports', () => {
     const dispatcher = createWebhookDispatcher({
       service,
-      ticketStore,
       store,
       endpoints: [endpoint],
       onDelivery: (report) => expectTypeOf(report).toEqualTypeOf<DeliveryReport>(),
@@ -45,7 +42,7 @@ describe('createWebhookDispatcher', () => {
 
   it('refuses a retry option it does not have', () => {
     // @ts-expect-error the dispatcher's retry has maxAttempts, not attempts
-    createWebhookDispatcher({ service, ticketStore, store, endpoints: [endpoint], retry: { attempts: 3 } })
+    createWebhookDispatcher({ service, store, endpoints: [endpoint], retry: { attempts: 3 } })
   })
 })
 

@@ -44,8 +44,7 @@ interface Interval {
 
 describe('two dispatchers on one PostgreSQL', () => {
   it('never deliver the same endpoint at once, also when one loses its lease', async () => {
-    const ticketStore = memoryStore()
-    const service = createTicketService({ store: ticketStore })
+    const service = createTicketService({ store: memoryStore() })
     for (let index = 0; index < 10; index++) await ticketWithActivity(service)
     const receiver = await startTestReceiver(() => ({ status: 200 }))
     const secret = generateWebhookSecret()
@@ -78,8 +77,7 @@ describe('two dispatchers on one PostgreSQL', () => {
       renewLease: (input) => (cut ? Promise.reject(new TicketError('UNAVAILABLE', 'connection lost')) : oneStore.renewLease(input)),
       acquireLease: (input) => (cut ? Promise.reject(new TicketError('UNAVAILABLE', 'connection lost')) : oneStore.acquireLease(input)),
     }
-    // The fold cache loads tickets from the service's own store.
-    const common = { service, ticketStore, endpoints, leaseMs: 400, pollIntervalMs: 20 }
+    const common = { service, endpoints, leaseMs: 400, pollIntervalMs: 20 }
     const one = new AbortController()
     const two = new AbortController()
 

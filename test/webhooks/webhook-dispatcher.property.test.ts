@@ -44,8 +44,7 @@ describe('createWebhookDispatcher (property)', () => {
         fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
         fc.integer({ min: 1, max: 4 }),
         async (ticketCount, extraRounds, failurePattern, maxInFlight) => {
-          const ticketStore = memoryStore()
-          const service = createTicketService({ store: ticketStore, snapshotEvery: 4 })
+          const service = createTicketService({ store: memoryStore(), snapshotEvery: 4 })
           const tickets: string[] = []
           for (let index = 0; index < ticketCount; index++) tickets.push(await ticketWithActivity(service))
           for (const pick of extraRounds) await moreActivity(service, tickets[pick % tickets.length] as string)
@@ -65,7 +64,6 @@ describe('createWebhookDispatcher (property)', () => {
           const store = memoryDeliveryStore()
           const dispatcher = createWebhookDispatcher({
             service,
-            ticketStore,
             store,
             source: arraySource(log, () => drained()),
             fetch,

@@ -7,7 +7,6 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { replay, type TicketEvent } from '../../src/core/index.js'
 import { createTicketService } from '../../src/service/create-ticket-service.js'
 import type { TicketService } from '../../src/service/ticket-service.js'
-import type { TicketStore } from '../../src/store-contract/ticket-store.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import {
   createWebhookDispatcher,
@@ -34,12 +33,12 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }))
 const secret = generateWebhookSecret()
 const fastRetry = { maxAttempts: 50, initialDelayMs: 5, maxDelayMs: 40 }
 
-async function world(): Promise<{ service: TicketService; ticketStore: TicketStore }> {
+async function world(): Promise<{ service: TicketService }> {
   // Snapshots every 5 events, so a restarted dispatcher meets snapshots past the events it resends.
   const ticketStore = memoryStore()
   const service = createTicketService({ store: ticketStore, snapshotEvery: 5 })
   cleanup.push(() => service.close())
-  return { service, ticketStore }
+  return { service }
 }
 
 async function receiver(answer?: Parameters<typeof startTestReceiver>[0]): Promise<TestReceiver> {
@@ -89,7 +88,7 @@ function taggedFetch(run: string): WebhookFetch {
 
 describe('createWebhookDispatcher', () => {
   it('delivers every event, in order per ticket, signed, through 500s, stalls and a restart', async () => {
-    const { service, ticketStore } = await world()
+    const { service } = await world()
     const tickets: string[] = []
     for (let index = 0; index < 6; index++) tickets.push(await ticketWithActivity(service))
     // Every fourth call fails with a 500; every ninth stalls past the dispatcher's timeout.
@@ -99,7 +98,6 @@ describe('createWebhookDispatcher', () => {
     const store = sqliteDeliveryStore({ database })
     const common = {
       service,
-      ticketStore,
       store,
       endpoints: [{ id: 'crm', url: endpoint.url, secret, timeoutMs: 150, maxInFlight: 4 }],
       retry: fastRetry,
@@ -143,7 +141,7 @@ describe('createWebhookDispatcher', () => {
   })
 
   it('dead-letters every event after maxAttempts when an endpoint always fails, and replays them', async () => {
-    const { service, ticketStore } = await world()
+    const { service } = await world()
     await ticketWithActivity(service)
     await ticketWithActivity(service)
     const log = await wholeLog(service)
@@ -153,7 +151,6 @@ describe('createWebhookDispatcher', () => {
     const reports: DeliveryReport[] = []
     const options = {
       service,
-      ticketStore,
       store,
       endpoints: [{ id: 'down', url: endpoint.url, secret }],
       retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 4 },
@@ -185,13 +182,13 @@ describe('createWebhookDispatcher', () => {
   })
 
   it('disables an endpoint that answers 410 Gone, and resumes it once enabled', async () => {
-    const { service, ticketStore } = await world()
+    const { service } = await world()
     await ticketWithActivity(service)
     const log = await wholeLog(service)
     let gone = true
     const endpoint = await receiver(() => ({ status: gone ? 410 : 200 }))
     const store: DeliveryStore = memoryDeliveryStore()
-    const options = { service, ticketStore, store, endpoints: [{ id: 'old', url: endpoint.url, secret }], pollIntervalMs: 20 }
+    const options = { service, store, endpoints: [{ id: 'old', url: endpoint.url, secret }], pollIntervalMs: 20 }
     const dispatcher = createWebhookDispatcher(options)
     const controller = new AbortController()
     const running = dispatcher.run(controller.signal)
@@ -217,16 +214,14 @@ describe('createWebhookDispatcher', () => {
   })
 
   it('rejects malformed options with VALIDATION', async () => {
-    const { service, ticketStore } = await world()
+    const { service } = await world()
     const store = memoryDeliveryStore()
-    expect(() => createWebhookDispatcher({ service, ticketStore, store, endpoints: [] })).toThrow(
-      expect.objectContaining({ code: 'VALIDATION' }),
-    )
+    expect(() => createWebhookDispatcher({ service, store, endpoints: [] })).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
     const endpoint = { id: 'a', url: 'http://127.0.0.1:1/', secret }
-    expect(() => createWebhookDispatcher({ service, ticketStore, store, endpoints: [endpoint, endpoint] })).toThrow(
+    expect(() => createWebhookDispatcher({ service, store, endpoints: [endpoint, endpoint] })).toThrow(
       expect.objectContaining({ code: 'VALIDATION' }),
     )
-    expect(() => createWebhookDispatcher({ service, ticketStore, store, endpoints: [{ ...endpoint, url: 'ftp://example.com' }] })).toThrow(
+    expect(() => createWebhookDispatcher({ service, store, endpoints: [{ ...endpoint, url: 'ftp://example.com' }] })).toThrow(
       expect.objectContaining({ code: 'VALIDATION' }),
     )
   })
@@ -234,7 +229,7 @@ describe('createWebhookDispatcher', () => {
 
 describe('createWebhookDispatcher, its event source and its age limit', () => {
   it('reads from a source of its own, settling each event once delivered', async () => {
-    const { service, ticketStore } = await world()
+    const { service } = await world()
     await ticketWithActivity(service)
     const log = await wholeLog(service)
     const endpoint = await receiver()
@@ -259,7 +254,7 @@ describe('createWebhookDispatcher, its event source and its age limit', () => {
       },
     }
     const store = memoryDeliveryStore()
-    const stop = start({ service, ticketStore, store, source, endpoints: [{ id: 'queue', url: endpoint.url, secret }] })
+    const stop = start({ service, store, source, endpoints: [{ id: 'queue', url: endpoint.url, secret }] })
     await allSettled
     await stop()
     expect(settledInOrder).toEqual(log.map((event) => event.id)) // one ticket: settled in its order
@@ -268,7 +263,7 @@ describe('createWebhookDispatcher, its event source and its age limit', () => {
   })
 
   it('dead-letters an event after its first failure when maxAgeMs is 0', async () => {
-    const { service, ticketStore } = await world()
+    const { service } = await world()
     await ticketWithActivity(service)
     const log = await wholeLog(service)
     const endpoint = await receiver(() => ({ status: 500 }))
@@ -280,7 +275,6 @@ describe('createWebhookDispatcher, its event source and its age limit', () => {
     })
     const stop = start({
       service,
-      ticketStore,
       store,
       endpoints: [{ id: 'old', url: endpoint.url, secret }],
       retry: { maxAttempts: 100, initialDelayMs: 1000, maxAgeMs: 0 },
@@ -294,5 +288,45 @@ describe('createWebhookDispatcher, its event source and its age limit', () => {
     await stop()
     expect(endpoint.calls()).toBe(log.length)
     expect((await store.deadLetters({ endpointId: 'old' })).map((letter) => letter.attempts)).toEqual(log.map(() => 1))
+  })
+
+  it('renders a deleted ticket missing from the cache from its final state, and dead-letters what it cannot', async () => {
+    const { service } = await world()
+    const ticketId = await ticketWithActivity(service)
+    await service.execute(ticketId, { type: 'delete' })
+    const log = await wholeLog(service)
+    const deletion = log.at(-1)
+    const endpoint = await receiver()
+    const store = memoryDeliveryStore()
+    const settled = new Set<string>()
+    let finished: () => void = () => {}
+    const done = new Promise<void>((resolve) => {
+      finished = resolve
+    })
+    const note = (eventId: string) => {
+      settled.add(eventId)
+      if (settled.size === log.length) finished()
+    }
+    const stop = start({
+      service,
+      store,
+      endpoints: [{ id: 'crm', url: endpoint.url, secret }],
+      cacheSize: 0, // every ticket is a miss, as after a restart
+      pollIntervalMs: 20,
+      onDelivery: ({ eventId, error }) => {
+        if (error === null) note(eventId)
+      },
+      onDeadLetter: (letter) => note(letter.eventId),
+    })
+    await done
+    await stop()
+    expect(deletion?.type).toBe('ticket:deleted')
+    const sent = endpoint.accepted.map((call) => JSON.parse(call.body) as { eventId: string; payload: { ticket: { deleted: boolean } } })
+    // The creation needs no load; the deletion is rendered from the final state.
+    expect(sent.map((payload) => payload.eventId)).toEqual([log[0]?.id, deletion?.id])
+    expect(sent.at(-1)?.payload.ticket.deleted).toBe(true)
+    const letters = await store.deadLetters({ limit: 1000 })
+    expect(letters.map((letter) => letter.eventId)).toEqual(log.slice(1, -1).map((event) => event.id))
+    for (const letter of letters) expect(letter).toMatchObject({ attempts: 0, lastError: expect.stringContaining('deleted') })
   })
 })

@@ -9,7 +9,7 @@
  * @module
  */
 import { isTicketError, type TicketEvent } from '../../core/index.js'
-import type { TicketStore } from '../../store-contract/ticket-store.js'
+import type { TicketService } from '../../service/ticket-service.js'
 import { renderWebhook } from '../payload/to-webhook.js'
 import { ConcurrencyGate, RateLimiter } from './concurrency-gate.js'
 import type { DeliveryReport, DispatcherFailure } from './delivery-report.js'
@@ -32,7 +32,7 @@ export interface SessionContext {
   readonly afterId: string | null
   readonly store: DeliveryStore
   readonly source: WebhookEventSource
-  readonly ticketStore: Pick<TicketStore, 'loadStream'>
+  readonly service: Pick<TicketService, 'load'>
   readonly fetch: WebhookFetch
   readonly retry: DeliveryRetryPolicy
   readonly cacheSize: number
@@ -73,7 +73,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
   context.signal.addEventListener('abort', onOuterAbort, { once: true })
 
   const types = endpoint.types === undefined ? undefined : new Set(endpoint.types)
-  const cache = new TicketFoldCache(context.ticketStore, context.cacheSize)
+  const cache = new TicketFoldCache(context.service, context.cacheSize)
   const gate = new ConcurrencyGate(endpoint.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, stop.signal)
   const group = new StopGroup(stop.signal)
   const limiter = endpoint.rateLimitPerSecond === undefined ? undefined : new RateLimiter(endpoint.rateLimitPerSecond)

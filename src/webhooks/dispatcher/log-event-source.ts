@@ -20,7 +20,7 @@ export interface LogEventSourceOptions {
  *
  * @example
  * ```ts
- * createWebhookDispatcher({ service, ticketStore, store, endpoints, source: logEventSource(service, { pollIntervalMs: 200 }) })
+ * createWebhookDispatcher({ service, store, endpoints, source: logEventSource(service, { pollIntervalMs: 200 }) })
  * ```
  */
 export function logEventSource(service: Pick<TicketService, 'events'>, options: LogEventSourceOptions = {}): WebhookEventSource {

@@ -16,7 +16,7 @@ interface EndpointRecord {
  *
  * @example
  * ```ts
- * const dispatcher = createWebhookDispatcher({ service, ticketStore, store: memoryDeliveryStore(), endpoints })
+ * const dispatcher = createWebhookDispatcher({ service, store: memoryDeliveryStore(), endpoints })
  * ```
  */
 export function memoryDeliveryStore(): DeliveryStore {

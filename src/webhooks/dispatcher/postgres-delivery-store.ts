@@ -57,7 +57,7 @@ const optionsSchema = z
  * @example
  * ```ts
  * const store = postgresDeliveryStore({ pool })
- * const dispatcher = createWebhookDispatcher({ service, ticketStore, store, endpoints })
+ * const dispatcher = createWebhookDispatcher({ service, store, endpoints })
  * ```
  */
 export function postgresDeliveryStore(options: PostgresDeliveryStoreOptions): DeliveryStore {

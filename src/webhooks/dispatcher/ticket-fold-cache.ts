@@ -1,5 +1,5 @@
-import { evolve, replay, TICKET_SCHEMA_VERSION, type Ticket, type TicketEvent } from '../../core/index.js'
-import type { TicketStore } from '../../store-contract/ticket-store.js'
+import { evolve, isTicketError, type Ticket, type TicketEvent } from '../../core/index.js'
+import type { TicketService } from '../../service/ticket-service.js'
 
 /** The tickets a webhook is rendered from: the ticket after the event, and before it. */
 export interface FoldedEvent {
@@ -11,8 +11,12 @@ export interface FoldedEvent {
  * The ticket states an endpoint renders webhooks from, folded forward event by event in
  * a least-recently-used cache, so that following the log costs one `evolve` per event.
  * A miss (a ticket first seen after a restart, or evicted) loads the ticket as of the
- * version before the event from the ticket store: its snapshot when that is not past
- * the event, otherwise the whole stream.
+ * version before the event with `service.load(ticketId, { version })`, upcast like every
+ * read of the service.
+ *
+ * The service serves no history of a deleted ticket: on a miss, the event that deleted
+ * it (its last) is rendered from the final state without `previousTicket`; an earlier
+ * event of it cannot be rendered (the dispatcher dead-letters it).
  *
  * Call {@link TicketFoldCache.advance} in the log's order for each ticket.
  *
@@ -20,19 +24,31 @@ export interface FoldedEvent {
  */
 export class TicketFoldCache {
   readonly #capacity: number
-  readonly #store: Pick<TicketStore, 'loadStream'>
+  readonly #service: Pick<TicketService, 'load'>
   readonly #states = new Map<string, Ticket>()
 
-  constructor(store: Pick<TicketStore, 'loadStream'>, capacity: number) {
-    this.#store = store
+  constructor(service: Pick<TicketService, 'load'>, capacity: number) {
+    this.#service = service
     this.#capacity = capacity
   }
 
   /** The ticket before and after `event`, remembering the after. */
   async advance(event: TicketEvent): Promise<FoldedEvent> {
     const cached = this.#states.get(event.ticketId)
-    const previousTicket =
-      event.version === 1 ? null : cached?.version === event.version - 1 ? cached : await this.#loadAt(event.ticketId, event.version - 1)
+    let previousTicket: Ticket | null
+    if (event.version === 1) previousTicket = null
+    else if (cached?.version === event.version - 1) previousTicket = cached
+    else {
+      try {
+        previousTicket = await this.#service.load(event.ticketId, { version: event.version - 1 })
+      } catch (error) {
+        if (!isTicketError(error, 'DELETED')) throw error
+        const final = await this.#service.load(event.ticketId)
+        if (final === null || final.version !== event.version) throw error
+        this.#remember(event.ticketId, final)
+        return { ticket: final, previousTicket: null }
+      }
+    }
     const ticket = evolve(previousTicket, event)
     if (ticket === null) throw new Error(`Folding event ${event.id} left ticket ${event.ticketId} without a state`)
     this.#remember(event.ticketId, ticket)
@@ -47,19 +63,5 @@ export class TicketFoldCache {
       const oldest = this.#states.keys().next().value
       if (oldest !== undefined) this.#states.delete(oldest)
     }
-  }
-
-  async #loadAt(ticketId: string, version: number): Promise<Ticket | null> {
-    let stream = await this.#store.loadStream(ticketId, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
-    if (stream !== null && stream.snapshot !== null && stream.snapshot.version > version) {
-      // The snapshot is past the event: no snapshot is written under schema version 0, so this reads the whole stream.
-      stream = await this.#store.loadStream(ticketId, { snapshotSchemaVersion: 0 })
-    }
-    if (stream === null) return null
-    return replay(
-      stream.events.filter((event) => event.version <= version),
-      stream.snapshot,
-      { freeze: false },
-    )
   }
 }

@@ -2,7 +2,6 @@
 import * as z from 'zod/mini'
 import { parseWith, TicketError } from '../../core/index.js'
 import type { TicketService } from '../../service/ticket-service.js'
-import type { TicketStore } from '../../store-contract/ticket-store.js'
 import { abortableSleep } from '../../subscriptions/abortable-sleep.js'
 import { randomToken } from '../web-apis.js'
 import type { DeliveryReport, DispatcherFailure } from './delivery-report.js'
@@ -16,10 +15,12 @@ import { DEFAULT_TIMEOUT_MS, endpointSchema, type WebhookEndpoint } from './webh
 
 /** Options of {@link createWebhookDispatcher}. */
 export interface WebhookDispatcherOptions {
-  /** The ticket service whose event log is delivered (read with `subscribe` unless `source` is given). */
-  readonly service: Pick<TicketService, 'events'>
-  /** The service's ticket store: a ticket not in the fold cache (after a restart) is loaded from it as of the version before the event. */
-  readonly ticketStore: Pick<TicketStore, 'loadStream'>
+  /**
+   * The ticket service whose event log is delivered (read with `subscribe` unless `source`
+   * is given). A ticket not in the fold cache (after a restart) is loaded from it as of
+   * the version before the event, with `load(ticketId, { version })`.
+   */
+  readonly service: Pick<TicketService, 'events' | 'load'>
   /** Where low-water marks, leases, disabled flags and dead letters are kept. */
   readonly store: DeliveryStore
   /** The receivers, each followed from its own low-water mark. */
@@ -94,8 +95,7 @@ const hasMethods = <T>(methods: readonly string[], what: string) =>
 
 const optionsSchema = z
   .strictObject({
-    service: hasMethods<Pick<TicketService, 'events'>>(['events'], 'a ticket service'),
-    ticketStore: hasMethods<Pick<TicketStore, 'loadStream'>>(['loadStream'], 'a ticket store (with loadStream)'),
+    service: hasMethods<Pick<TicketService, 'events' | 'load'>>(['events', 'load'], 'a ticket service'),
     store: hasMethods<DeliveryStore>(
       ['migrate', 'acquireLease', 'renewLease', 'releaseLease', 'endpointState', 'saveMark', 'disable', 'enable', 'addDeadLetter'],
       'a delivery store',
@@ -154,7 +154,6 @@ const signalSchema = z.custom<AbortSignal>(
  * ```ts
  * const dispatcher = createWebhookDispatcher({
  *   service: tickets,
- *   ticketStore: store,
  *   store: postgresDeliveryStore({ pool }),
  *   endpoints: [{ id: 'crm', url: 'https://crm.example.com/hooks', secret: process.env.CRM_SECRET!, types: ['ticket:created'] }],
  *   onDelivery: ({ endpointId, status, durationMs }) => metrics.record(endpointId, status, durationMs),
@@ -253,7 +252,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
             afterId: state.afterId,
             store,
             source,
-            ticketStore: options.ticketStore,
+            service: options.service,
             fetch: fetchImpl,
             retry,
             cacheSize: options.cacheSize ?? 1000,

@@ -207,8 +207,7 @@ Deno.test('a webhook payload is rendered, signed and verified with Web Crypto', 
 })
 
 Deno.test('the webhook dispatcher delivers the log to a receiver, in order, with no network', async () => {
-  const ticketStore = memoryStore()
-  const service = createTicketService({ store: ticketStore })
+  const service = createTicketService({ store: memoryStore() })
   await service.execute(TICKET, create())
   await service.execute(TICKET, { type: 'takeover', assigneeId: AGENT })
   const log = (await service.events({ limit: 100 })).result
@@ -222,7 +221,6 @@ Deno.test('the webhook dispatcher delivers the log to a receiver, in order, with
   })
   const dispatcher = createWebhookDispatcher({
     service,
-    ticketStore,
     store: memoryDeliveryStore(),
     endpoints: [{ id: 'in-process', url: 'https://receiver.example/hooks', secret }],
     // No network permission: the receiver is called in process, through Web-standard Requests.
