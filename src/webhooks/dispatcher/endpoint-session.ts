@@ -10,7 +10,7 @@
  */
 import { isTicketError, type TicketEvent } from '../../core/index.js'
 import type { TicketService } from '../../service/ticket-service.js'
-import { renderWebhook } from '../payload/to-webhook.js'
+import { renderWebhookBody } from '../payload/to-webhook.js'
 import { ConcurrencyGate, RateLimiter } from './concurrency-gate.js'
 import type { DeliveryReport, DispatcherFailure } from './delivery-report.js'
 import { type DeliveryRetryPolicy, fullJitterDelay } from './delivery-retry.js'
@@ -235,8 +235,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
       try {
         const folded = await cache.advance(event)
         if (!wanted) return { body: '' }
-        const payload = renderWebhook(event, folded, context.maxBytes === undefined ? {} : { maxBytes: context.maxBytes })
-        return { body: JSON.stringify(payload) }
+        return { body: renderWebhookBody(event, folded, context.maxBytes) }
       } catch (error) {
         if (!(isTicketError(error) && error.code === 'UNAVAILABLE')) {
           context.onError(error, { endpointId, stage: 'render' })
