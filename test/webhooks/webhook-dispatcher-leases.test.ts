@@ -77,7 +77,8 @@ describe('two dispatchers on one PostgreSQL', () => {
       renewLease: (input) => (cut ? Promise.reject(new TicketError('UNAVAILABLE', 'connection lost')) : oneStore.renewLease(input)),
       acquireLease: (input) => (cut ? Promise.reject(new TicketError('UNAVAILABLE', 'connection lost')) : oneStore.acquireLease(input)),
     }
-    const common = { service, endpoints, leaseMs: 400, pollIntervalMs: 20 }
+    // Short leases, so the hand-over happens within the test; long enough for a loaded machine to renew in time.
+    const common = { service, endpoints, leaseMs: 1500, pollIntervalMs: 20 }
     const one = new AbortController()
     const two = new AbortController()
 
@@ -91,11 +92,13 @@ describe('two dispatchers on one PostgreSQL', () => {
     await eventually(
       () => endpoints.every((endpoint) => intervals.some((interval) => interval.dispatcher === 'two' && interval.endpoint === endpoint.id)),
       'the second dispatcher taking over every endpoint',
+      60_000,
     )
     const delivered = () => new Set(receiver.accepted.map((call) => `${call.headers['x-endpoint']} ${call.headers['webhook-id']}`))
     await eventually(
       () => endpoints.every((endpoint) => log.every((event) => delivered().has(`${endpoint.id} ${event.id}`))),
       'every event to every endpoint',
+      60_000,
     )
     one.abort()
     two.abort()
