@@ -179,7 +179,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
             body,
             secret: endpoint.secret,
             timeoutMs,
-            signal: request.signal,
+            controller: request,
           })
         } finally {
           group.done(request)

@@ -16,7 +16,7 @@ export interface PostOutcome {
 
 /**
  * Signs `body` the Standard Webhooks way (`webhook-id` = the event id, a fresh
- * timestamp) and POSTs it, giving up after `timeoutMs` or when `signal` aborts. Never
+ * timestamp) and POSTs it, giving up after `timeoutMs` or when `controller` aborts. Never
  * throws: every failure is an outcome.
  *
  * @internal
@@ -28,13 +28,12 @@ export async function postWebhook(input: {
   readonly body: string
   readonly secret: WebhookSecrets
   readonly timeoutMs: number
-  readonly signal: AbortSignal
+  /** This request's own controller: aborted by the caller to stop it, and here when the time is up. */
+  readonly controller: AbortController
 }): Promise<PostOutcome> {
   const started = performance.now()
   const headers = await signWebhook({ id: input.eventId, body: input.body, secret: input.secret })
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(input.signal.reason)
-  input.signal.addEventListener('abort', onAbort, { once: true })
+  const { controller } = input
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
@@ -55,7 +54,7 @@ export async function postWebhook(input: {
   } catch (error) {
     const reason = timedOut
       ? `timed out after ${input.timeoutMs} ms`
-      : input.signal.aborted
+      : controller.signal.aborted
         ? 'stopped'
         : error instanceof Error
           ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
@@ -63,6 +62,5 @@ export async function postWebhook(input: {
     return { status: null, error: reason, durationMs: performance.now() - started }
   } finally {
     clearTimeout(timer)
-    input.signal.removeEventListener('abort', onAbort)
   }
 }

@@ -321,7 +321,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
           body: letter.body,
           secret: endpoint.secret,
           timeoutMs: endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-          signal: new AbortController().signal,
+          controller: new AbortController(),
         })
         const delivered = outcome.error === null
         if (delivered) await store.removeDeadLetter({ endpointId: endpoint.id, eventId: letter.eventId })
