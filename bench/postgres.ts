@@ -66,7 +66,7 @@ async function executeRaw(url: string, schema: string, batches: readonly AppendB
     }
     await client.query(sql.insertEvents(batch.events.length), params)
     const audit = batch.audit
-    if (audit !== null) await client.query(sql.insertAudit, [audit.id, state.id, audit.createdAt, JSON.stringify(audit)])
+    if (audit !== null) await client.query(sql.insertAudit, [audit.id, state.id, audit.createdAt, audit.version, JSON.stringify(audit)])
     if (batch.snapshot) {
       await client.query(sql.upsertSnapshot, [
         state.id,

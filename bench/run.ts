@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark section, each reporting ratios against a baseline
  * measured in the same run. Pass section names to run only some: `npm run bench -- core sqlite`.
  */
+import { benchAudits } from './audits.js'
 import { benchCore } from './core.js'
 import { benchHttp } from './http.js'
 import { benchNats } from './nats.js'
@@ -22,6 +23,7 @@ const sections: Record<string, BenchSection> = {
   'time-travel': benchTimeTravel,
   nats: benchNats,
   webhooks: benchWebhooks,
+  audits: benchAudits,
   size: benchSize,
 }
 

@@ -78,7 +78,7 @@ async function executeRaw(filename: string, batches: readonly AppendBatch[]): Pr
     statement.deleteTags.run(state.id)
     for (const tag of state.tags) statement.insertTag.run(state.id, tag)
     const audit = batch.audit
-    if (audit !== null) statement.insertAudit.run(audit.id, audit.ticketId, audit.createdAt, JSON.stringify(audit))
+    if (audit !== null) statement.insertAudit.run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
     if (batch.snapshot)
       statement.insertSnapshot.run(
         state.id,

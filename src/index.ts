@@ -14,6 +14,8 @@
  * @module
  */
 
+export { satisfactionScore } from './core/audit/satisfaction-score.js'
+export { type AuditRecordV1, type StoredAuditRecord, upcastAudit } from './core/audit/upcast-audit.js'
 export { parseCommand } from './core/commands/parse-command.js'
 export { COMMAND_TYPES } from './core/commands/schemas.js'
 export { type DerivedDraft, deriveChangeEvents } from './core/derive/derive-change-events.js'
@@ -32,6 +34,7 @@ export {
 } from './core/errors/ticket-error.js'
 export { createIdFactory, type IdFactoryOptions } from './core/ids/ids.js'
 export type * from './core/model/audit.js'
+export { AUDIT_SCHEMA_VERSION } from './core/model/audit.js'
 // The model: commands, tickets, events, audits.
 export type * from './core/model/command.js'
 export {
@@ -89,6 +92,7 @@ export type {
   LoadStreamAtOptions,
   PrunableTicketStore,
   PruneOptions,
+  ReadAuditsQuery,
   ReadEventsQuery,
   StoreCapabilities,
   StoredStream,

@@ -5,6 +5,9 @@
  * @internal
  * @module
  */
+
+export { satisfactionScore } from './audit/satisfaction-score.js'
+export { type AuditRecordV1, type StoredAuditRecord, upcastAudit } from './audit/upcast-audit.js'
 export { parseCommand, parseWith, toTicketIssues } from './commands/parse-command.js'
 export * from './commands/schemas.js'
 export { type DerivedDraft, deriveChangeEvents } from './derive/derive-change-events.js'
@@ -23,6 +26,7 @@ export {
 export { createIdFactory, type IdFactoryOptions } from './ids/ids.js'
 export { uuidFromUlid } from './ids/uuid-from-ulid.js'
 export type * from './model/audit.js'
+export { AUDIT_SCHEMA_VERSION } from './model/audit.js'
 export type * from './model/command.js'
 export * from './model/event.js'
 export type { JsonValue } from './model/json.js'

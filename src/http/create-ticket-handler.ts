@@ -10,6 +10,7 @@ import type { ResolveDetails, RouteContext } from './route-context.js'
 import { matchRoute, type Route } from './router.js'
 import { systemEventsRoutes } from './routes/system-events.js'
 import { systemEventsStreamRoutes } from './routes/system-events-stream.js'
+import { ticketAuditsRoutes } from './routes/ticket-audits.js'
 import { ticketCommandRoutes } from './routes/ticket-commands.js'
 import { ticketDetailsRoutes } from './routes/ticket-details.js'
 import { createEventStreamHub } from './stream/event-stream-hub.js'
@@ -115,14 +116,16 @@ const idempotencyKeySchema = z.object({ 'idempotency-key': z.optional(identifier
 const routes: readonly Route<RouteContext>[] = [
   ...ticketCommandRoutes,
   ...ticketDetailsRoutes,
+  ...ticketAuditsRoutes,
   ...systemEventsRoutes,
   ...systemEventsStreamRoutes,
 ]
 
 /**
- * Creates a Web-standard `fetch` handler serving the ticket API routes, the
- * events API route and its live Server-Sent Events stream (`GET /v2/system/events/stream`,
- * served to every client from one shared poller) over a {@link TicketService}. It uses only `Request`,
+ * Creates a Web-standard `fetch` handler serving the ticket API routes, a ticket's
+ * audit trail, the events API route and its live Server-Sent Events stream
+ * (`GET /v2/system/events/stream`, served to every client from one shared poller) over a
+ * {@link TicketService}. It uses only `Request`,
  * `Response`, `URL` and Web Crypto, so it runs unchanged on Node (behind a small
  * adapter), Deno, Bun, Cloudflare Workers and other edge runtimes.
  *

@@ -50,6 +50,8 @@ const TICKET_ERROR_STATUS: Readonly<Record<TicketErrorCode, { status: number; ti
   CLOSED: { status: 503, title: 'Service unavailable' },
   // A store's driver is not installed: the server is misconfigured, which is not the client's to fix.
   MISSING_DRIVER: { status: 500, title: 'Internal error' },
+  // The server's store cannot answer this read at all: a property of the deployment.
+  UNSUPPORTED: { status: 501, title: 'Not implemented' },
 }
 
 /**
@@ -60,6 +62,7 @@ const OPERATOR_ONLY: Partial<Record<TicketErrorCode, (retryable: boolean) => str
   UNAVAILABLE: (retryable) => unavailableDetail(retryable),
   CLOSED: () => 'The ticket service is shutting down. Send the request again.',
   MISSING_DRIVER: () => 'The server could not complete the request.',
+  UNSUPPORTED: () => 'This server does not offer this resource.',
 }
 
 /**

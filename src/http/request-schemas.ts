@@ -1,7 +1,14 @@
 import * as z from 'zod/mini'
 import { textSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
-import { eventsQueryFilters, MAX_EVENTS_LIMIT, MAX_FILTER_IDS, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH } from '../service/query-schemas.js'
+import {
+  eventsQueryFilters,
+  MAX_AUDITS_LIMIT,
+  MAX_EVENTS_LIMIT,
+  MAX_FILTER_IDS,
+  MAX_PAGE_SIZE,
+  MAX_SEARCH_LENGTH,
+} from '../service/query-schemas.js'
 
 // Request bodies have no schemas of their own: a route builds its command from the body
 // and validates it once with the core command schema (see `commandFromBody`), so the
@@ -80,3 +87,12 @@ export const eventsStreamWireQuerySchema = z.strictObject({
 
 /** The `Last-Event-ID` header an SSE client sends back when it reconnects: an event id, like `after_id`. */
 export const lastEventIdHeaderSchema = z.object({ 'last-event-id': eventsQueryFilters.afterId })
+
+/**
+ * The query of `GET /api/v1/tickets/{id}/audits`: `after_id` (an audit id of the ticket,
+ * a ULID) and `limit` 1..1000 as digits, the rules of the service's `audits()` options.
+ */
+export const auditsWireQuerySchema = z.strictObject({
+  after_id: eventsQueryFilters.afterId,
+  limit: z.optional(wholeNumberParam(1, MAX_AUDITS_LIMIT)),
+})

@@ -67,10 +67,13 @@ export {
 export { DERIVED_TYPES, FACT_TYPES } from '../core/model/event.js'
 export { CIRCUMSTANCES, PRIORITIES, SENTIMENTS, SLA_METRICS, TICKET_STATUSES, TICKET_TYPES } from '../core/model/ticket.js'
 export {
+  auditsOptionsSchema,
+  DEFAULT_AUDITS_LIMIT,
   DEFAULT_EVENTS_LIMIT,
   DEFAULT_PAGE_SIZE,
   eventsQuerySchema,
   listQuerySchema,
+  MAX_AUDITS_LIMIT,
   MAX_EVENTS_LIMIT,
   MAX_FILTER_IDS,
   MAX_PAGE_SIZE,

@@ -1,6 +1,8 @@
+import { type StoredAuditRecord, upcastAudit } from '../core/audit/upcast-audit.js'
 import { parseCommand, parseWith } from '../core/commands/parse-command.js'
 import { markParsed } from '../core/commands/parsed-values.js'
 import { isTicketError, TicketError } from '../core/errors/ticket-error.js'
+import { AUDIT_SCHEMA_VERSION } from '../core/model/audit.js'
 import type { Command } from '../core/model/command.js'
 import type { TicketEvent } from '../core/model/event.js'
 import { TICKET_SCHEMA_VERSION, type Ticket } from '../core/model/ticket.js'
@@ -13,7 +15,7 @@ import { createEventUpcasting } from '../core/upcasting/event-upcasting.js'
 import { type AppendBatch, storeCapabilities, type TicketStore } from '../store-contract/ticket-store.js'
 import { backoffDelay, CONFLICT_BACKOFF, DEFAULT_UNAVAILABLE_RETRY, sleep, UnavailableRetrySchedule } from './backoff.js'
 import { guardStore } from './guarded-store.js'
-import { parseEventsQuery, parseListQuery } from './query-schemas.js'
+import { parseAuditsQuery, parseEventsQuery, parseListQuery } from './query-schemas.js'
 import {
   executeOptionsArgumentSchema,
   loadOptionsArgumentSchema,
@@ -22,7 +24,7 @@ import {
   ticketIdArgumentSchema,
 } from './service-schemas.js'
 import { StateCache } from './state-cache.js'
-import type { EventsPage, TicketService, TicketServiceOptions, TicketsPage, WorkspaceScope } from './ticket-service.js'
+import type { AuditsPage, EventsPage, TicketService, TicketServiceOptions, TicketsPage, WorkspaceScope } from './ticket-service.js'
 
 /** A snapshot schema version no snapshot is written under (they start at 1): asking for it reads a whole stream. */
 const NO_SNAPSHOT_SCHEMA_VERSION = 0
@@ -182,7 +184,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const remembered = await store.findCommand(ticketId, commandId, notBefore)
       // A remembered result from another workspace is as good as none: the load below
       // then answers exactly as it would for a missing ticket.
-      if (remembered && inScope(remembered.state, workspaceId)) return upcastResult(remembered)
+      if (remembered && inScope(remembered.state, workspaceId)) return withCurrentAudit(upcastResult(remembered))
     }
 
     // Decide on the cached state when there is one (and it is at the expected version).
@@ -338,6 +340,22 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       return version === undefined ? ticket : await retryingReads((store) => loadAt(store, ticket, version))
     },
 
+    async audits(ticketId, options, scope): Promise<AuditsPage> {
+      const query = parseAuditsQuery(parseTicketId(ticketId), parseScope(scope), options)
+      if (!capabilities.supportsAudits) {
+        throw new TicketError(
+          'UNSUPPORTED',
+          `The ${guarded.store.name} store does not offer audits (capability supportsAudits): it has no readAudits() method.`,
+          { details: { store: guarded.store.name, capability: 'supportsAudits' } },
+        )
+      }
+      const result = await retryingReads((store) => (store.readAudits as NonNullable<TicketStore['readAudits']>)(query))
+      if (result === null) {
+        throw new TicketError('NOT_FOUND', `Ticket ${query.ticketId} does not exist.`, { details: { ticketId: query.ticketId } })
+      }
+      return { query, result }
+    },
+
     async events(query): Promise<EventsPage> {
       const applied = parseEventsQuery(query)
       const result = upcasting.upcastAll(await retryingReads((store) => store.readEvents(applied)))
@@ -371,6 +389,13 @@ function outcomeUnknown(batch: AppendBatch, cause: unknown, retryable: boolean):
     `The store failed while appending to ticket ${batch.ticketId} and could not be asked afterwards whether the append landed. ${advice}`,
     { cause, retryable, details: { ticketId: batch.ticketId, outcome: 'unknown' } },
   )
+}
+
+/** A remembered result whose audit was recorded in an older shape, upcast like the audits a store reads. */
+function withCurrentAudit(result: HandleResult): HandleResult {
+  const audit = result.audit as StoredAuditRecord | null
+  if (audit === null || audit.schemaVersion === AUDIT_SCHEMA_VERSION) return result
+  return { ...result, audit: upcastAudit(audit, result.state.version) }
 }
 
 /** The entries of `options` whose value is not `undefined`, so defaults stay in place. */

@@ -6,8 +6,11 @@
  */
 export { createTicketService } from './create-ticket-service.js'
 export type {
+  AppliedAuditsQuery,
   AppliedEventsQuery,
   AppliedListQuery,
+  AuditsOptions,
+  AuditsPage,
   EventsPage,
   EventsQuery,
   ExecuteOptions,

@@ -9,7 +9,7 @@ import { parseWith } from '../core/commands/parse-command.js'
 import { isParsed, markParsed } from '../core/commands/parsed-values.js'
 import { identifierSchema, isoDateTimeSchema, textSchema, ulidSchema, uuidSchema } from '../core/commands/schemas.js'
 import { TICKET_STATUSES } from '../core/model/ticket.js'
-import type { AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
+import type { AppliedAuditsQuery, AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
 
 /** The largest `limit` of an events page (the events API). */
 export const MAX_EVENTS_LIMIT = 1000
@@ -19,6 +19,11 @@ export const DEFAULT_EVENTS_LIMIT = 25
 export const MAX_PAGE_SIZE = 100
 /** The `pageSize` of a ticket list when none is given (the ticket API). */
 export const DEFAULT_PAGE_SIZE = 10
+
+/** The largest `limit` of an audits page. */
+export const MAX_AUDITS_LIMIT = 1000
+/** The `limit` of an audits page when none is given. */
+export const DEFAULT_AUDITS_LIMIT = 25
 
 /** The longest `search` text of a ticket list, in characters. */
 export const MAX_SEARCH_LENGTH = 200
@@ -61,6 +66,31 @@ export const eventsQuerySchema = z.strictObject({
   ...eventsQueryFilters,
   limit: z._default(z.int().check(z.minimum(0), z.maximum(MAX_EVENTS_LIMIT)), DEFAULT_EVENTS_LIMIT),
 })
+
+/**
+ * The options of `audits()`: a cursor (an audit id, upper-cased as stored) and a limit
+ * 1..1000 (default 25; a page of none would be no page). Strict: an unknown key is a
+ * validation error.
+ */
+export const auditsOptionsSchema = z.strictObject({
+  afterId: eventsQueryFilters.afterId,
+  limit: z._default(z.int().check(z.minimum(1), z.maximum(MAX_AUDITS_LIMIT)), DEFAULT_AUDITS_LIMIT),
+})
+
+/**
+ * The applied audits query of a parsed ticket id and scope and the caller's options.
+ *
+ * @internal
+ */
+export function parseAuditsQuery(ticketId: string, workspaceId: string | undefined, options: unknown): AppliedAuditsQuery {
+  const parsed = parseWith(z.object({ options: z.optional(auditsOptionsSchema) }), { options }, 'audits options').options
+  return trusted({
+    ticketId,
+    ...(workspaceId === undefined ? {} : { workspaceId }),
+    ...(parsed?.afterId === undefined ? {} : { afterId: parsed.afterId }),
+    limit: parsed?.limit ?? DEFAULT_AUDITS_LIMIT,
+  })
+}
 
 /**
  * One id filter of the list query: a UUID or a list of them (the ticket API accepts both),

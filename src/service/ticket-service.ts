@@ -1,3 +1,4 @@
+import type { Audit } from '../core/model/audit.js'
 import type { Command } from '../core/model/command.js'
 import type { TicketEvent } from '../core/model/event.js'
 import type { Ticket, TicketStatus } from '../core/model/ticket.js'
@@ -5,7 +6,7 @@ import type { HandleResult } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import type { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import type { EventUpcaster } from '../core/upcasting/event-upcaster.js'
-import type { ListTicketsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
+import type { ListTicketsQuery, ReadAuditsQuery, ReadEventsQuery, TicketStore } from '../store-contract/ticket-store.js'
 
 /** Options of {@link createTicketService}. */
 export interface TicketServiceOptions {
@@ -132,6 +133,23 @@ export interface ListQuery {
   readonly pageSize?: number | undefined
 }
 
+/** Options of {@link TicketService.audits}: a page of one ticket's audit trail. An unknown key is a `VALIDATION` error. */
+export interface AuditsOptions {
+  /** Only audits after this one (an audit id of the ticket, a ULID): the last id of the previous page. */
+  readonly afterId?: string | undefined
+  /** 1..1000, default 25. */
+  readonly limit?: number | undefined
+}
+
+/** The audit trail query as applied (ticket, scope, cursor, limit): exactly what the store reads. */
+export type AppliedAuditsQuery = ReadAuditsQuery
+
+/** A page of one ticket's audit trail, in ticket-version order. */
+export interface AuditsPage {
+  readonly query: AppliedAuditsQuery
+  readonly result: readonly Audit[]
+}
+
 /** The events API query as applied, defaults filled in: exactly what the store reads. */
 export type AppliedEventsQuery = ReadEventsQuery
 
@@ -194,6 +212,25 @@ export interface TicketService {
    * ```
    */
   load(ticketId: string, options?: LoadOptions, scope?: WorkspaceScope): Promise<Ticket | null>
+  /**
+   * A page of one ticket's audit trail: what happened to it and who did it, one
+   * Zendesk-style audit record per accepted command, in ticket-version order. Page on with
+   * `afterId` set to the last id of the previous page. A deleted ticket's audits stay
+   * readable. Retried like `load` while the store is `UNAVAILABLE`.
+   *
+   * @throws {TicketError} `NOT_FOUND` when the ticket does not exist (or belongs to
+   * another workspace than `scope` names)
+   * @throws {TicketError} `VALIDATION` for malformed options, or an `afterId` that is not
+   * an audit of this ticket
+   * @throws {TicketError} `UNSUPPORTED` when the store does not offer audits (`supportsAudits`)
+   *
+   * @example
+   * ```ts
+   * const { result } = await tickets.audits(ticketId, { limit: 100 })
+   * for (const audit of result) console.log(audit.version, audit.authorId, audit.events)
+   * ```
+   */
+  audits(ticketId: string, options?: AuditsOptions, scope?: WorkspaceScope): Promise<AuditsPage>
   /** A page of the global log (omit `workspaceId` for the whole log). */
   events(query?: EventsQuery): Promise<EventsPage>
   /** A page of a workspace's tickets from the projection. */

@@ -81,6 +81,17 @@ export interface ReadEventsQuery {
   readonly limit: number
 }
 
+/** One ticket's audit trail query, already validated and defaulted. */
+export interface ReadAuditsQuery {
+  readonly ticketId: string
+  /** Only when the ticket belongs to this workspace; absent for any workspace. */
+  readonly workspaceId?: string
+  /** Only audits after this one (an audit id of this ticket) in version order. Any other id is `VALIDATION`. */
+  readonly afterId?: string
+  /** 1..1000. */
+  readonly limit: number
+}
+
 /** The ticket list query (the ticket API), already validated and defaulted. */
 export interface ListTicketsQuery {
   readonly workspaceId: string
@@ -125,6 +136,8 @@ export interface StoreCapabilities {
   readonly supportsPrune?: boolean
   /** Offers {@link TicketStore.loadStreamAt} (default: whether the store has the method). */
   readonly supportsLoadStreamAt?: boolean
+  /** Offers {@link TicketStore.readAudits} (default: whether the store has the method). */
+  readonly supportsAudits?: boolean
 }
 
 /** The optional methods of {@link TicketStore}, each with the capability flag that says whether it is offered. */
@@ -133,6 +146,7 @@ export const OPTIONAL_STORE_METHODS = {
   hasEvent: 'supportsHasEvent',
   prune: 'supportsPrune',
   loadStreamAt: 'supportsLoadStreamAt',
+  readAudits: 'supportsAudits',
 } as const satisfies Record<string, keyof StoreCapabilities>
 
 /**
@@ -149,6 +163,7 @@ export function storeCapabilities(store: TicketStore): Required<StoreCapabilitie
     supportsHasEvent: declared.supportsHasEvent ?? typeof store.hasEvent === 'function',
     supportsPrune: declared.supportsPrune ?? typeof store.prune === 'function',
     supportsLoadStreamAt: declared.supportsLoadStreamAt ?? typeof store.loadStreamAt === 'function',
+    supportsAudits: declared.supportsAudits ?? typeof store.readAudits === 'function',
   }
 }
 
@@ -237,6 +252,17 @@ export interface TicketStore {
    * @throws {TicketError} `VALIDATION` when `before` is not a time
    */
   prune?(options: PruneOptions): Promise<number>
+  /**
+   * Optional (capability `supportsAudits`): a page of one ticket's audit records, in the
+   * order of the ticket `version` each ends at (not by id or time: ids minted by two
+   * processes in one millisecond are not in commit order), after `afterId` and at most
+   * `limit`. Records stored in an older shape come back upcast (`upcastAudit`). `null`
+   * when the ticket has no events, or belongs to another workspace than
+   * `query.workspaceId`; a deleted ticket's audits stay readable.
+   *
+   * @throws {TicketError} `VALIDATION` when `afterId` is not an audit of this ticket
+   */
+  readAudits?(query: ReadAuditsQuery): Promise<Audit[] | null>
   /** The remembered result of a command recorded at or after `notBefore` (ISO time), or `null`. */
   findCommand(ticketId: string, commandId: string, notBefore: string): Promise<CommandResult | null>
   /** Releases what the store opened itself (not connections or pools the caller passed in). */

@@ -8,6 +8,7 @@ import * as z from 'zod/mini'
 import { parseWith } from '../core/commands/parse-command.js'
 import type { TicketStore } from '../store-contract/ticket-store.js'
 import { defineAppendTests } from './store-contract/append-tests.js'
+import { defineAuditsTests } from './store-contract/audits-tests.js'
 import { type ContractContext, openContractContext } from './store-contract/contract-context.js'
 import type { DefineContractTest } from './store-contract/contract-test.js'
 import { defineEventsQueryTests } from './store-contract/events-query-tests.js'
@@ -77,7 +78,11 @@ const argumentsSchema = z.strictObject({
  *   connection dropped is retried when it did not land and not applied twice when it did;
  * - `prune({ before })`, when offered (capability `supportsPrune`),
  *   deletes the command records recorded before `before` (and nothing else), so a
- *   pruned command id runs again while a kept one still returns its first result.
+ *   pruned command id runs again while a kept one still returns its first result;
+ * - `audits()`, when offered (capability `supportsAudits`), returns one ticket's audit
+ *   records as `execute` returned them, in ticket-version order (not id order), paged
+ *   with `afterId` and `limit`, `NOT_FOUND` for a missing or foreign ticket, readable
+ *   after a delete; without it, `audits()` is `UNSUPPORTED`.
  *
  * Every test gets its own store from `makeStore` — which must return an empty store
  * that shares nothing with earlier ones (a new database file, schema or in-memory
@@ -157,6 +162,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('lost connections', () => defineLostAppendTests(test))
       describe('text and ids', () => defineTextAndIdTests(test))
       describe('pruning command records', () => definePruneTests(test))
+      describe('the audit trail', () => defineAuditsTests(test))
     })
 
     it(SKIP_LIST_CHECK_TITLE, () => {

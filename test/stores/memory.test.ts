@@ -15,6 +15,7 @@ describeStoreContract('memory without optional methods', () => {
     hasEvent: _hasEvent,
     prune: _prune,
     loadStreamAt: _loadStreamAt,
+    readAudits: _readAudits,
     capabilities: _capabilities,
     ...required
   } = memoryStore()

@@ -43,8 +43,8 @@ describe(`postgres store (${database.kind})`, () => {
     const store = await database.createStore()
     await Promise.all([store.migrate(), store.migrate()])
     await store.migrate()
-    const applied = await database.query(`SELECT version FROM "${store.schema}".ticket_schema_migrations`)
-    expect(applied).toEqual([{ version: 1 }])
+    const applied = await database.query(`SELECT version FROM "${store.schema}".ticket_schema_migrations ORDER BY version`)
+    expect(applied).toEqual([{ version: 1 }, { version: 2 }])
   })
 
   it('refuses to migrate a schema written by a newer version of the library', async () => {

@@ -6,12 +6,13 @@
 import { execFile } from 'node:child_process'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTicketService } from '../../src/index.js'
+import { type Command, createTicketService, type HandleResult, handle, type Ticket } from '../../src/index.js'
 import { POSTGRES_SCHEMA_VERSION, postgresMigrationSql, postgresStore } from '../../src/stores/postgres/index.js'
 import { createTestContext } from '../../src/testing/index.js'
 import { describeStoreContract } from '../../src/testing/store-contract.js'
 import { createIdempotentConsumer, postgresDedupeStore } from '../../src/webhooks/index.js'
 import { postgres01Ddl } from '../fixtures/postgres-0.1-schema.js'
+import { toAuditV1 } from '../support/audit-v1.js'
 import { rejectionOf as rejection } from '../support/core-fixtures.js'
 import { connectTestServer, createPostgresTestDatabase, freshSchemaName, NO_SERVER_REASON, PG_URL } from '../support/postgres.js'
 
@@ -42,19 +43,78 @@ async function catalogue(schema: string): Promise<unknown> {
   return JSON.parse(JSON.stringify({ columns, indexes, constraints }).replaceAll(schema, 'S'))
 }
 
+/** Writes one command's rows into a 0.1 schema as 0.1 did: events, projection, and the audit in its first shape. */
+async function write01(schema: string, { state, events, audit }: HandleResult): Promise<void> {
+  for (const event of events) {
+    await database.query(
+      `INSERT INTO "${schema}".ticket_events (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [event.id, event.ticketId, event.workspaceId, event.version, event.type, event.occurredAt, JSON.stringify(event)],
+    )
+  }
+  await database.query(
+    `INSERT INTO "${schema}".ticket_projections (ticket_id, workspace_id, chat_id, status, assignee_id, tag_ids, summary_lower, archived,
+       deleted, created_at, updated_at, version, state) VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (ticket_id) DO UPDATE SET version = excluded.version, state = excluded.state`,
+    [
+      state.id,
+      state.workspaceId,
+      state.chatId,
+      state.status,
+      state.assigneeId,
+      [...state.tags],
+      state.summary?.toLowerCase() ?? null,
+      state.archived,
+      state.deleted,
+      state.createdAt,
+      state.updatedAt,
+      state.version,
+      JSON.stringify(state),
+    ],
+  )
+  if (audit !== null) {
+    await database.query(`INSERT INTO "${schema}".ticket_audits (id, ticket_id, created_at, record) VALUES ($1, $2, $3, $4)`, [
+      audit.id,
+      audit.ticketId,
+      audit.createdAt,
+      JSON.stringify(toAuditV1(audit, events)),
+    ])
+  }
+}
+
 describe(`postgres store migrations (${database.kind})`, () => {
-  it('creates, under the default prefix, exactly the tables, columns and indexes of ticket-events 0.1, and takes a 0.1 schema as it is', async () => {
+  it('upgrades a ticket-events 0.1 schema in place to exactly what a new store creates, its audits read in the current shape', async () => {
     const old = freshSchemaName()
     for (const statement of postgres01Ddl(old)) await database.query(statement)
+    // A history written as 0.1 wrote it: its rows, audits in their first shape.
+    const ctx = createTestContext()
+    const commands: Command[] = [
+      { ...create('on a 0.1 schema'), ticketId: ticketId(1), customFields: { plan: 'pro' } },
+      { type: 'update', priority: 'high', customFields: { status: 'vip' } },
+      { type: 'sendCsat', surveyId: '01HWTCTT509VV8X9XYGPTR5N8Q' },
+      { type: 'receiveCsat', surveyId: '01HWTCTT509VV8X9XYGPTR5N8Q', score: 4 },
+    ]
+    const written: HandleResult[] = []
+    let state: Ticket | null = null
+    for (const command of commands) {
+      const result: HandleResult = handle(state, command, ctx)
+      await write01(old, result)
+      written.push(result)
+      state = result.state
+    }
+
     const store = await database.createStore()
     await store.migrate()
-    expect(await catalogue(store.schema)).toEqual(await catalogue(old))
-
     const upgraded = await database.createStore({ schema: old })
-    const tickets = createTicketService({ store: upgraded, ctx: createTestContext() })
-    await tickets.execute(ticketId(1), create('on a 0.1 schema'))
-    expect((await tickets.list({ workspaceId: WORKSPACE })).result).toHaveLength(1)
-    expect(await database.query(`SELECT version FROM "${old}".ticket_schema_migrations`)).toEqual([{ version: 1 }])
+    const tickets = createTicketService({ store: upgraded, ctx })
+    expect((await tickets.audits(ticketId(1))).result).toEqual(written.map((result) => result.audit))
+    expect((await tickets.audits(ticketId(1))).result.at(-1)?.events).toMatchObject([{ type: 'SatisfactionRating', score: 'good' }])
+    expect(await catalogue(old)).toEqual(await catalogue(store.schema))
+    await tickets.execute(ticketId(2), create('after the upgrade'))
+    expect((await tickets.list({ workspaceId: WORKSPACE })).result).toHaveLength(2)
+    expect(await database.query(`SELECT version FROM "${old}".ticket_schema_migrations ORDER BY version`)).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ])
   })
 
   it('keeps two prefixes in one schema apart', async () => {
@@ -100,14 +160,15 @@ describe(`postgres store migrations (${database.kind})`, () => {
 
   it('prints every migration with its record, under the schema and prefix asked for', () => {
     const { migrations, setup, script } = postgresMigrationSql({ schema: 'support', tablePrefix: 'app_' })
-    expect(migrations.map((step) => step.version)).toEqual([1])
+    expect(migrations.map((step) => step.version)).toEqual([1, 2])
     expect(setup).toContain(`SELECT pg_advisory_xact_lock(hashtext('ticket-events:migrate:support'));`)
     expect(setup).toContain('CREATE TABLE IF NOT EXISTS "support"."app_schema_migrations"')
     expect(migrations[0]?.sql).toContain('CREATE TABLE "support"."app_events"')
     expect(migrations[0]?.sql).toContain(`INSERT INTO "support"."app_schema_migrations" (version, description) VALUES (1, `)
-    expect(script).toMatch(/^-- ticket-events: the PostgreSQL ticket store \(schema "support", table prefix "app_"\), schema version 1\./)
+    expect(script).toMatch(/^-- ticket-events: the PostgreSQL ticket store \(schema "support", table prefix "app_"\), schema version 2\./)
     expect(script.trimEnd().endsWith('COMMIT;')).toBe(true)
-    expect(postgresMigrationSql({ after: 1 }).migrations).toEqual([])
+    expect(postgresMigrationSql({ after: 1 }).migrations.map((step) => step.version)).toEqual([2])
+    expect(postgresMigrationSql({ after: 2 }).migrations).toEqual([])
     expect(() => postgresMigrationSql({ schema: 'Robert"; DROP' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }))
   })
 })
@@ -169,8 +230,9 @@ describe.skipIf(PG_URL === undefined)(
           ),
         )
         expect(results.filter((result) => result.status === 'rejected')).toEqual([])
-        const applied = await admin.query(`SELECT version FROM "${schema}".ticket_schema_migrations`)
-        expect(applied.rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION }])
+        const applied = await admin.query(`SELECT version FROM "${schema}".ticket_schema_migrations ORDER BY version`)
+        // Each step applied exactly once, however many stores raced to apply it.
+        expect(applied.rows.map((row) => row.version)).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1))
         expect((await admin.query(`SELECT count(*)::int AS count FROM "${schema}".ticket_projections`)).rows).toEqual([{ count: 20 }])
       } finally {
         await Promise.all(processes.map((pool) => pool.end()))

@@ -9,6 +9,7 @@ import { SQLITE_SCHEMA_VERSION, sqliteMigrationSql, sqliteStore } from '../../sr
 import { createTestContext } from '../../src/testing/index.js'
 import { describeStoreContract } from '../../src/testing/store-contract.js'
 import { SQLITE_0_1_DDL, SQLITE_0_1_RECORD, write01Batch } from '../fixtures/sqlite-0.1-schema.js'
+import { toAuditV1 } from '../support/audit-v1.js'
 import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 const WORKSPACE = '0a000000-0000-4000-8000-000000000001'
@@ -64,12 +65,14 @@ function databaseOf01(filename: string) {
     async write(id: string, command: unknown, commandId?: string) {
       // The decisions come from the library; the rows are written with 0.1's own statements.
       const result = await history.execute(id, command as never)
+      // 0.1 wrote audits in their first shape (audit schema version 1).
+      const audit = result.audit === null ? null : toAuditV1(result.audit, result.events)
       write01Batch(database, {
         events: result.events,
         state: result.state,
-        audit: result.audit,
+        audit,
         ...(result.state.version >= 4 ? { snapshot: { schemaVersion: TICKET_SCHEMA_VERSION, state: result.state } } : {}),
-        ...(commandId === undefined ? {} : { command: { commandId, recordedAt: ctx.now().toISOString(), result } }),
+        ...(commandId === undefined ? {} : { command: { commandId, recordedAt: ctx.now().toISOString(), result: { ...result, audit } } }),
       })
       return result
     },
@@ -84,10 +87,14 @@ describe('sqlite store migrations', () => {
   it('upgrades a database created by ticket-events 0.1 in place: tickets becomes ticket_projections, nothing is lost', async () => {
     const filename = freshFile()
     const old = databaseOf01(filename)
-    await old.write(ticketId(1), create(ticketId(1), 'Card declined'))
-    await old.write(ticketId(1), { type: 'takeover', assigneeId: ALICE })
-    await old.write(ticketId(1), { type: 'tag', tagId: TAG })
+    const written = [
+      await old.write(ticketId(1), { ...create(ticketId(1), 'Card declined'), customFields: { plan: 'pro' } }),
+      await old.write(ticketId(1), { type: 'takeover', assigneeId: ALICE }),
+      await old.write(ticketId(1), { type: 'tag', tagId: TAG }),
+      await old.write(ticketId(1), { type: 'update', priority: 'high', customFields: { status: 'vip', plan: 'team' } }),
+    ]
     const last = await old.write(ticketId(1), { type: 'addComment', body: 'Looking', public: true, authorId: ALICE }, 'comment-1')
+    written.push(last)
     await old.write(ticketId(2), create(ticketId(2), 'Refund'))
     await old.close()
     expect(objects(filename).tables).toContain('tickets')
@@ -100,8 +107,13 @@ describe('sqlite store migrations', () => {
     expect((await tickets.list({ workspaceId: WORKSPACE, search: 'REFUND' })).result.map((ticket) => ticket.id)).toEqual([ticketId(2)])
     const log = (await tickets.events({ limit: 1000 })).result
     expect(replay(log.filter((event) => event.ticketId === ticketId(1)))).toEqual(last.state)
-    // The remembered command is still remembered: repeating it returns the first result.
-    expect(await store.findCommand(ticketId(1), 'comment-1', '2024-01-01T00:00:00.000Z')).toEqual(last)
+    // Audits written in the first shape read back in the current one, in version order.
+    expect((await tickets.audits(ticketId(1))).result).toEqual(written.map((result) => result.audit))
+    // The remembered command is still remembered: repeating it returns the first result, its audit upcast.
+    expect(await store.findCommand(ticketId(1), 'comment-1', '2024-01-01T00:00:00.000Z')).toMatchObject({ state: last.state })
+    const patient = createTicketService({ store, ctx, dedupeWindowMs: 366 * 24 * 60 * 60 * 1000 })
+    const repeat = { type: 'addComment', body: 'Looking', public: true, authorId: ALICE, meta: { commandId: 'comment-1' } } as const
+    expect(await patient.execute(ticketId(1), repeat)).toEqual(last)
     const next = await tickets.execute(ticketId(1), { type: 'complete', userId: ALICE })
     expect(next.events.map((event) => event.type)).toEqual(['ticket:updated', 'ticket:status:changed'])
     expect(next.state.version).toBe(last.state.version + 2)
@@ -121,6 +133,7 @@ describe('sqlite store migrations', () => {
         { version: 1 },
         { version: 2 },
         { version: 3 },
+        { version: 4 },
       ])
       // The tag table's reference moved with the rename.
       expect(database.prepare('PRAGMA foreign_key_list(ticket_tags)').all()).toEqual([
@@ -177,11 +190,11 @@ describe('sqlite store migrations', () => {
 
   it('prints migrations that a store with migrate: false accepts, each with its record', async () => {
     const { script, migrations, setup } = sqliteMigrationSql()
-    expect(migrations.map((step) => step.version)).toEqual([1, 2, 3])
+    expect(migrations.map((step) => step.version)).toEqual([1, 2, 3, 4])
     expect(setup).toContain('CREATE TABLE IF NOT EXISTS "ticket_schema_migrations"')
     for (const step of migrations)
       expect(step.sql).toContain(`INSERT INTO "ticket_schema_migrations" (version, description, applied_at) VALUES (${step.version}, `)
-    expect(script.startsWith('-- ticket-events: the SQLite ticket store (table prefix "ticket_"), schema version 3.')).toBe(true)
+    expect(script.startsWith('-- ticket-events: the SQLite ticket store (table prefix "ticket_"), schema version 4.')).toBe(true)
 
     const filename = freshFile()
     const database = new Database(filename)
@@ -191,7 +204,7 @@ describe('sqlite store migrations', () => {
     await tickets.execute(ticketId(1), create(ticketId(1), 'migrated by hand'))
     expect((await tickets.list({ workspaceId: WORKSPACE })).result).toHaveLength(1)
     await tickets.close()
-    expect(sqliteMigrationSql({ tablePrefix: 'acme_', after: 2 }).migrations.map((step) => step.version)).toEqual([3])
+    expect(sqliteMigrationSql({ tablePrefix: 'acme_', after: 2 }).migrations.map((step) => step.version)).toEqual([3, 4])
   })
 
   it.skipIf(!hasSqlite3Cli())('prints a script the sqlite3 shell applies as is', async () => {

@@ -1,4 +1,13 @@
-import { type Command, type HandleContext, type HandleResult, handle, isTicketError, type Ticket, TicketError } from '../../src/index.js'
+import {
+  type Audit,
+  type Command,
+  type HandleContext,
+  type HandleResult,
+  handle,
+  isTicketError,
+  type Ticket,
+  TicketError,
+} from '../../src/index.js'
 import { createTestContext } from '../../src/testing/index.js'
 import { untyped } from './untyped.js'
 
@@ -70,4 +79,9 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<TicketErro
  */
 export function handleUntyped(state: Ticket | null, input: unknown, ctx?: HandleContext): HandleResult {
   return handle(state, untyped(input), ctx)
+}
+
+/** An audit's events without their ids (`<auditId>.<n>`), for comparing contents; the ids are checked on their own. */
+export function auditEventsOf(audit: Audit | null | undefined): unknown[] | undefined {
+  return audit?.events.map(({ id: _id, ...event }) => event)
 }

@@ -3,6 +3,8 @@ import { describe, expectTypeOf, it } from 'vitest'
 import { toNodeListener } from '../../src/http/node/index.js'
 import {
   type Audit,
+  type AuditsOptions,
+  type AuditsPage,
   type Command,
   type CommandOf,
   createTicketService,
@@ -105,6 +107,7 @@ describe('the public API types', () => {
       readonly supportsHasEvent?: boolean
       readonly supportsPrune?: boolean
       readonly supportsLoadStreamAt?: boolean
+      readonly supportsAudits?: boolean
     }>()
     // A store written before loadStreamAt existed still is a TicketStore.
     expectTypeOf<Omit<TicketStore, 'loadStreamAt'>>().toExtend<TicketStore>()
@@ -119,6 +122,23 @@ describe('the public API types', () => {
     void tickets.load('id', { version: '3' })
     // @ts-expect-error the scope is the third argument
     void tickets.load('id', { workspaceId: 'w' })
+  })
+
+  it('types the audit trail: options, the page, and the records with their typed events', () => {
+    expectTypeOf<TicketService['audits']>().parameters.toEqualTypeOf<[string, AuditsOptions?, WorkspaceScope?]>()
+    expectTypeOf<TicketService['audits']>().returns.resolves.toEqualTypeOf<AuditsPage>()
+    expectTypeOf<AuditsPage['result']>().toEqualTypeOf<readonly Audit[]>()
+    expectTypeOf<Audit['schemaVersion']>().toEqualTypeOf<2>()
+    expectTypeOf<Audit['events'][number]['id']>().toEqualTypeOf<string>()
+    type Rating = Extract<Audit['events'][number], { type: 'SatisfactionRating' }>
+    expectTypeOf<Rating['score']>().toEqualTypeOf<'offered' | 'unoffered' | 'good' | 'bad'>()
+    const tickets = createTicketService({ store: memoryStore() })
+    // @ts-expect-error a misspelled option is a compile error
+    void tickets.audits('id', { afterID: 'x' })
+    // @ts-expect-error the limit is a number
+    void tickets.audits('id', { limit: '10' })
+    // A store written before audits existed still is a TicketStore.
+    expectTypeOf<Omit<TicketStore, 'readAudits'>>().toExtend<TicketStore>()
   })
 
   it('types prune: optional on a store, present on the built-in ones', () => {

@@ -1,21 +1,13 @@
-import type { Audit, AuditEvent } from '../model/audit.js'
+import { AUDIT_SCHEMA_VERSION, type Audit, type AuditEvent } from '../model/audit.js'
 import type { Command } from '../model/command.js'
 import type { FieldChange, TicketEvent, Via } from '../model/event.js'
 import type { JsonValue } from '../model/json.js'
 import type { SlaMetric, SlaState, Ticket } from '../model/ticket.js'
+import { CHANGE_FIELD_NAMES, customFieldName } from './audit-field-names.js'
+import { satisfactionScore } from './satisfaction-score.js'
 
-/** The audit `field_name` of each ticket field (snake_case, as in Zendesk-style ticket audit events). */
-const FIELD_NAMES = {
-  status: 'status',
-  assigneeId: 'assignee_id',
-  ticketingTeamId: 'ticketing_team_id',
-  summary: 'summary',
-  priority: 'priority',
-  type: 'type',
-  sentiment: 'sentiment',
-  escalated: 'escalated',
-  tags: 'tags',
-} as const
+/** An audit event before it is numbered. */
+type AuditEventDraft = AuditEvent extends infer Event ? (Event extends AuditEvent ? Omit<Event, 'id'> : never) : never
 
 export interface AuditInput {
   readonly id: string
@@ -29,22 +21,31 @@ export interface AuditInput {
  * Describes one accepted command as a Zendesk-style audit record: `Create` per field set
  * on creation, `Change` per changed field with `previous_value`, `Comment` for a new
  * comment, and the comment, CSAT and SLA events. Derived change events add nothing:
- * their `ticket:updated` is already described. This is a pure function.
+ * their `ticket:updated` is already described. Each event gets its own id
+ * (`<auditId>.<n>`); custom fields are named `custom_fields.<id>`; a CSAT score is the
+ * rating `good` or `bad` (see {@link satisfactionScore}). This is a pure function.
  * @internal
  */
 export function buildAudit({ id, before, after, command, events }: AuditInput): Audit {
-  const entries: AuditEvent[] = []
+  const entries: AuditEventDraft[] = []
   for (const event of events) describe(event, before, after, entries)
   const first = events[0] as TicketEvent
   return {
     id,
+    schemaVersion: AUDIT_SCHEMA_VERSION,
     ticketId: after.id,
+    version: after.version,
     createdAt: first.occurredAt,
     authorId: command.meta?.actor?.id ?? commandAuthor(command),
     via: (command.meta?.via as Via | undefined) ?? null,
     eventIds: events.map((event) => event.id),
-    events: entries,
+    events: entries.map((entry, index) => ({ id: auditEventId(id, index), ...entry }) as AuditEvent),
   }
+}
+
+/** The id of the audit's event at `index`: `<auditId>.<n>`, counting from 1, unique within the ticket as audit ids are. */
+export function auditEventId(auditId: string, index: number): string {
+  return `${auditId}.${index + 1}`
 }
 
 /** The user a command names as acting, when its `meta.actor` does not say. */
@@ -64,7 +65,7 @@ function commandAuthor(command: Command): string | null {
   }
 }
 
-function describe(event: TicketEvent, before: Ticket | null, after: Ticket, out: AuditEvent[]): void {
+function describe(event: TicketEvent, before: Ticket | null, after: Ticket, out: AuditEventDraft[]): void {
   switch (event.type) {
     case 'ticket:created':
       out.push(...createEntries(event.payload.ticket))
@@ -149,7 +150,7 @@ function describe(event: TicketEvent, before: Ticket | null, after: Ticket, out:
       out.push({
         type: 'SatisfactionRating',
         survey_id: event.payload.surveyId,
-        score: event.payload.score,
+        score: satisfactionScore(event.payload.score),
         body: event.payload.comment,
         assignee_id: after.assigneeId,
       })
@@ -169,8 +170,8 @@ function describe(event: TicketEvent, before: Ticket | null, after: Ticket, out:
   }
 }
 
-function createEntries(ticket: Ticket): AuditEvent[] {
-  const entries: AuditEvent[] = []
+function createEntries(ticket: Ticket): AuditEventDraft[] {
+  const entries: AuditEventDraft[] = []
   const set = (field_name: string, value: JsonValue) => {
     if (value !== null) entries.push({ type: 'Create', field_name, value })
   }
@@ -185,14 +186,15 @@ function createEntries(ticket: Ticket): AuditEvent[] {
   set('type', ticket.type)
   set('sentiment', ticket.sentiment)
   if (ticket.tags.length > 0) set('tags', [...ticket.tags])
-  for (const [fieldId, value] of Object.entries(ticket.customFields)) set(fieldId, value)
+  for (const [fieldId, value] of Object.entries(ticket.customFields)) set(customFieldName(fieldId), value)
   return entries
 }
 
-function changeEntry(change: FieldChange): AuditEvent {
-  if (change.field === 'customFields') return { type: 'Change', field_name: change.key, value: change.to, previous_value: change.from }
+function changeEntry(change: FieldChange): AuditEventDraft {
+  if (change.field === 'customFields')
+    return { type: 'Change', field_name: customFieldName(change.key), value: change.to, previous_value: change.from }
   if (change.field === 'tags') return { type: 'Change', field_name: 'tags', value: [...change.to], previous_value: [...change.from] }
-  return { type: 'Change', field_name: FIELD_NAMES[change.field], value: change.to, previous_value: change.from }
+  return { type: 'Change', field_name: CHANGE_FIELD_NAMES[change.field], value: change.to, previous_value: change.from }
 }
 
 /** An SLA state as an audit value object (Zendesk-style audits use objects for SLA fields). */

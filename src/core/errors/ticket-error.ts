@@ -93,6 +93,13 @@ export interface TicketErrorDetailsByCode {
     /** The store's name, like `postgres`. */
     readonly store: string
   }
+  /** A read the store does not offer (its capability flag is `false`), like `audits()` on a store without `readAudits`. */
+  UNSUPPORTED: {
+    /** The store's name. */
+    readonly store: string
+    /** The capability it lacks, like `supportsAudits`. */
+    readonly capability: string
+  }
 }
 
 /**

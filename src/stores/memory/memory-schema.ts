@@ -22,7 +22,10 @@ export interface StoredTicket {
   state: Ticket
   /** The newest snapshot written under each schema version. */
   readonly snapshots: Map<number, Ticket>
+  /** The audit trail in append order, which is version order. */
   readonly audits: Audit[]
+  /** Audit id → its index in {@link audits}, for `afterId`. */
+  readonly auditPositions: Map<string, number>
 }
 
 /** An idempotency record. */

@@ -5,11 +5,13 @@
  * @internal
  * @module
  */
+import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
-import type { CommandResult, ListTicketsQuery, ReadEventsQuery } from '../../store-contract/ticket-store.js'
+import type { CommandResult, ListTicketsQuery, ReadAuditsQuery, ReadEventsQuery } from '../../store-contract/ticket-store.js'
 import { canonicalTime } from '../shared/canonical-time.js'
 import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
+import { unknownAuditCursorError } from '../shared/store-errors.js'
 import { commandKey, type MemoryTables, type StoredTicket } from './memory-schema.js'
 
 /** A page of the log in append order, after `afterId` and with the query's filters. */
@@ -31,6 +33,23 @@ export function readEvents({ log, positions }: MemoryTables, query: ReadEventsQu
     page.push(event)
   }
   return page
+}
+
+/**
+ * A page of one ticket's audits. They are kept in append order, which is version order
+ * (appends to a ticket are serialised by its expected version); `null` for a missing
+ * ticket or one outside the query's workspace.
+ */
+export function readAudits({ tickets }: MemoryTables, query: ReadAuditsQuery): Audit[] | null {
+  const ticket = tickets.get(query.ticketId)
+  if (ticket === undefined || (query.workspaceId !== undefined && ticket.workspaceId !== query.workspaceId)) return null
+  let start = 0
+  if (query.afterId !== undefined) {
+    const index = ticket.auditPositions.get(query.afterId.toUpperCase())
+    if (index === undefined) throw unknownAuditCursorError(query.afterId, query.ticketId)
+    start = index + 1
+  }
+  return ticket.audits.slice(start, start + query.limit)
 }
 
 /** A page of one workspace's projection rows, newest `createdAt` first. */

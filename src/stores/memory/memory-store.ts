@@ -5,7 +5,7 @@ import { canonicalTime } from '../shared/canonical-time.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { commandRecordedError, versionConflictError } from '../shared/store-errors.js'
 import { commandKey, copyBatch, createMemoryTables, type StoredTicket } from './memory-schema.js'
-import { findCommand, listTickets, pruneCommands, readEvents } from './memory-statements.js'
+import { findCommand, listTickets, pruneCommands, readAudits, readEvents } from './memory-statements.js'
 import type { MemoryStoreOptions } from './memory-store-config.js'
 
 const optionsSchema = z.optional(
@@ -21,8 +21,8 @@ const optionsSchema = z.optional(
  *
  * It follows the whole {@link PrunableTicketStore | TicketStore} contract: atomic appends with an expected
  * version, one global order (append order) with `afterId` paging, the `list()`
- * projection, snapshots per schema version and idempotency records, which
- * `prune({ before })` deletes. Data goes in and
+ * projection, snapshots per schema version, the audit trail (`readAudits`) and
+ * idempotency records, which `prune({ before })` deletes. Data goes in and
  * out as frozen JSON copies, so neither the caller nor the store can change the other's
  * objects by accident.
  *
@@ -87,6 +87,7 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
         state: copy.state,
         snapshots: new Map(),
         audits: [],
+        auditPositions: new Map(),
       }
       if (stored === undefined) {
         tables.tickets.set(batch.ticketId, ticket)
@@ -99,7 +100,10 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
         ticket.events.push(event)
       }
       ticket.state = copy.state
-      if (copy.audit !== null) ticket.audits.push(copy.audit)
+      if (copy.audit !== null) {
+        ticket.auditPositions.set(copy.audit.id, ticket.audits.length)
+        ticket.audits.push(copy.audit)
+      }
       if (copy.snapshot !== null && supportsSnapshots) ticket.snapshots.set(copy.snapshot.schemaVersion, copy.snapshot.state)
       if (key !== undefined && copy.command !== null) tables.commands.set(key, copy.command)
     },
@@ -110,6 +114,10 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
 
     async listTickets(query) {
       return listTickets(tables, query)
+    },
+
+    async readAudits(query) {
+      return readAudits(tables, query)
     },
 
     async currentVersion(ticketId) {

@@ -7,7 +7,7 @@
  * | `ticket_events` | stored event | the log: every ticket's stream and the one global order `(transaction_id, position)` |
  * | `ticket_projections` | ticket | the `list()` projection, written in the append's transaction |
  * | `ticket_snapshots` | ticket and ticket schema version | the newest snapshot, so a load reads only the events after it |
- * | `ticket_audits` | accepted command that emitted events | the Zendesk-style audit record |
+ * | `ticket_audits` | accepted command that emitted events | the Zendesk-style audit record, with the ticket `version` it ends at (the order `readAudits` pages in) |
  * | `ticket_commands` | ticket and command id | the idempotency record: the first result of a command id |
  * | `ticket_schema_migrations` | applied migration | which numbered migrations ran |
  *
@@ -53,7 +53,7 @@ export function postgresTables(schema: string, prefix: string): PostgresTables {
 }
 
 /** The store's steps, oldest first. Never edit a released one: add a step. */
-function postgresMigrations({ names: n, qualified: t }: PostgresTables): readonly Migration[] {
+function postgresMigrations({ schema, names: n, qualified: t }: PostgresTables): readonly Migration[] {
   const i = quoteIdentifier
   return [
     {
@@ -122,11 +122,24 @@ function postgresMigrations({ names: n, qualified: t }: PostgresTables): readonl
         `CREATE INDEX ${i(`${n.commands}_recorded_at_idx`)} ON ${t.commands} (recorded_at)`,
       ],
     },
+    {
+      version: 2,
+      description: 'audits keyed by the ticket version they end at, for readAudits()',
+      statements: [
+        `ALTER TABLE ${t.audits} ADD COLUMN version integer`,
+        // An audit ends at the version of the last event it describes.
+        `UPDATE ${t.audits} AS audit SET version = coalesce((SELECT max(event.version) FROM ${t.events} AS event
+  WHERE event.id IN (SELECT json_array_elements_text(audit.record -> 'eventIds'))), 0)`,
+        `ALTER TABLE ${t.audits} ALTER COLUMN version SET NOT NULL`,
+        `DROP INDEX ${i(schema)}.${i(`${n.audits}_ticket_idx`)}`,
+        `CREATE INDEX ${i(`${n.audits}_ticket_version_idx`)} ON ${t.audits} (ticket_id, version)`,
+      ],
+    },
   ]
 }
 
 /** The newest schema version of the PostgreSQL ticket store. */
-export const POSTGRES_SCHEMA_VERSION = 1
+export const POSTGRES_SCHEMA_VERSION = 2
 
 /**
  * The lock, setup and record statements of a migrations table, shared by the ticket store

@@ -52,7 +52,20 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
       WHERE ticket_id = $1 AND version = $14 RETURNING version, pg_current_xact_id()::text AS transaction_id`,
     insertEvents: (count: number) =>
       `INSERT INTO ${t.events} (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ${placeholders(count, 7)}`,
-    insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, record) VALUES ($1, $2, $3, $4)`,
+    insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES ($1, $2, $3, $4, $5)`,
+    // One round trip: the ticket's workspace (null: no such ticket), the cursor audit's
+    // version (null when $2 names no audit of the ticket) and the page after it, a row per
+    // audit (one row with a null version when there are none). The page is a plain range
+    // on the (ticket_id, version) index, so it stops after $3 rows.
+    readAudits: `SELECT (SELECT workspace_id::text FROM ${t.projections} WHERE ticket_id = $1) AS "workspaceId",
+        cursor.version AS "cursorVersion", page.version, page.record
+      FROM (SELECT (SELECT version FROM ${t.audits} WHERE id = $2 AND ticket_id = $1) AS version) AS cursor
+      LEFT JOIN LATERAL (
+        SELECT audit.version, audit.record FROM ${t.audits} AS audit
+        WHERE audit.ticket_id = $1 AND audit.version > coalesce(cursor.version, 0)
+        ORDER BY audit.version LIMIT $3
+      ) AS page ON true
+      ORDER BY page.version`,
     upsertSnapshot: `INSERT INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES ($1, $2, $3, $4)
       ON CONFLICT (ticket_id, schema_version) DO UPDATE SET version = excluded.version, state = excluded.state
       WHERE ${t.snapshots}.version < excluded.version`,

@@ -1,5 +1,7 @@
+import { type StoredAuditRecord, upcastAudit } from '../../core/audit/upcast-audit.js'
 import { parseWith } from '../../core/commands/parse-command.js'
 import { isTicketError, storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
+import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
@@ -16,7 +18,7 @@ import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
 import { containsPattern, searchable } from '../shared/like-pattern.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
-import { commandRecordedError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
+import { commandRecordedError, unknownAuditCursorError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
 import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
 import { migratePostgres } from './postgres-migrator.js'
 import { postgresMigrationPlan, postgresTables } from './postgres-schema.js'
@@ -154,6 +156,24 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
       return listTickets(run, sql, query)
     },
 
+    async readAudits(query) {
+      if (!UUID.test(query.ticketId)) return null
+      const cursor = query.afterId?.toUpperCase() ?? null
+      const rows = (await run(sql.readAudits, [query.ticketId, cursor, query.limit])).map(row)
+      const first = rows[0]
+      if (first === undefined || first['workspaceId'] === null) return null
+      if (query.workspaceId !== undefined && String(first['workspaceId']) !== query.workspaceId.toLowerCase()) return null
+      if (cursor !== null && (first['cursorVersion'] === null || first['cursorVersion'] === undefined)) {
+        throw unknownAuditCursorError(query.afterId as string, query.ticketId)
+      }
+      const audits: Audit[] = []
+      for (const found of rows) {
+        if (found['version'] === null || found['version'] === undefined) continue
+        audits.push(upcastAudit(json<StoredAuditRecord>(found['record']), Number(found['version'])))
+      }
+      return audits
+    },
+
     async currentVersion(ticketId) {
       if (!UUID.test(ticketId)) return 0
       const rows = await run(sql.currentVersion, [ticketId])
@@ -281,7 +301,13 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
     await session.query(sql.insertEvents(batch.events.length), params)
   }
   if (batch.audit) {
-    await session.query(sql.insertAudit, [batch.audit.id, ticketId, batch.audit.createdAt, JSON.stringify(batch.audit)])
+    await session.query(sql.insertAudit, [
+      batch.audit.id,
+      ticketId,
+      batch.audit.createdAt,
+      batch.audit.version,
+      JSON.stringify(batch.audit),
+    ])
   }
   if (batch.snapshot) {
     const { state: snapshot, schemaVersion } = batch.snapshot

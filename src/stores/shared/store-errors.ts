@@ -41,3 +41,10 @@ export function unknownCursorError(afterId: string): TicketError {
     issues: [{ path: ['afterId'], message: 'Unknown event id', code: 'custom' }],
   })
 }
+
+/** `VALIDATION`: an audits query `afterId` that names no audit of the ticket. */
+export function unknownAuditCursorError(afterId: string, ticketId: string): TicketError {
+  return new TicketError('VALIDATION', `Invalid audits query: afterId ${afterId} is not an audit of ticket ${ticketId}.`, {
+    issues: [{ path: ['afterId'], message: 'Unknown audit id', code: 'custom' }],
+  })
+}

@@ -10,7 +10,8 @@
  *   `summary_folded` is the lower-cased summary (`''` when there is none) that `search`
  *   matches against.
  * - `ticket_tags`: the projection's tags, one row per (ticket, tag), for the tag filter.
- * - `ticket_audits`: one Zendesk-style audit record per accepted command.
+ * - `ticket_audits`: one Zendesk-style audit record per accepted command, with the ticket
+ *   `version` it ends at (the order `readAudits` pages in).
  * - `ticket_snapshots`: ticket states every so many events, keyed by the
  *   `TICKET_SCHEMA_VERSION` they were written under.
  * - `ticket_commands`: the idempotency records, unique per (ticket, command id); a record
@@ -157,11 +158,23 @@ function sqliteMigrations({ prefix, names: n, quoted: t }: SqliteTables): readon
       description: 'command records indexed by recorded_at, for prune()',
       statements: [`CREATE INDEX ${i(`${n.commands}_by_recorded_at`)} ON ${t.commands} (recorded_at)`],
     },
+    {
+      version: 4,
+      description: 'audits keyed by the ticket version they end at, for readAudits()',
+      statements: [
+        `ALTER TABLE ${t.audits} ADD COLUMN version INTEGER NOT NULL DEFAULT 0`,
+        // An audit ends at the version of the last event it describes.
+        `UPDATE ${t.audits} SET version = coalesce((SELECT max(event.version) FROM ${t.events} AS event
+  WHERE event.id IN (SELECT value FROM json_each(${t.audits}.record, '$.eventIds'))), 0)`,
+        `DROP INDEX ${i(`${n.audits}_by_ticket`)}`,
+        `CREATE INDEX ${i(`${n.audits}_by_ticket_version`)} ON ${t.audits} (ticket_id, version)`,
+      ],
+    },
   ]
 }
 
 /** The newest schema version of the SQLite ticket store. */
-export const SQLITE_SCHEMA_VERSION = 3
+export const SQLITE_SCHEMA_VERSION = 4
 
 /** The setup and record statements of a migrations table, shared by the ticket store and the webhook dedupe store. */
 export function sqliteMigrationBookkeeping(migrationsTable: string): Pick<MigrationPlan, 'lock' | 'setup' | 'record'> {

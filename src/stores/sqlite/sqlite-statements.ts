@@ -33,7 +33,7 @@ export function sqliteStatements({ quoted: t }: SqliteTables) {
       version = excluded.version, state = excluded.state`,
       deleteTags: `DELETE FROM ${t.tags} WHERE ticket_id = ?`,
       insertTag: `INSERT OR IGNORE INTO ${t.tags} (ticket_id, tag_id) VALUES (?, ?)`,
-      insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, record) VALUES (?, ?, ?, ?)`,
+      insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES (?, ?, ?, ?, ?)`,
       insertSnapshot: `INSERT OR REPLACE INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES (?, ?, ?, ?)`,
       insertCommand: `INSERT OR REPLACE INTO ${t.commands} (ticket_id, command_id, recorded_at, result) VALUES (?, ?, ?, ?)`,
     },
@@ -49,6 +49,9 @@ export function sqliteStatements({ quoted: t }: SqliteTables) {
     streamWorkspace: `SELECT workspace_id FROM ${t.events} WHERE ticket_id = ? LIMIT 1`,
     eventPosition: `SELECT position, workspace_id AS workspaceId FROM ${t.events} WHERE id = ?`,
     command: `SELECT result FROM ${t.commands} WHERE ticket_id = ? AND command_id = ? AND recorded_at >= ?`,
+    auditTicket: `SELECT workspace_id FROM ${t.projections} WHERE id = ?`,
+    auditCursor: `SELECT version FROM ${t.audits} WHERE id = ? AND ticket_id = ?`,
+    readAudits: `SELECT version, record FROM ${t.audits} WHERE ticket_id = ? AND version > ? ORDER BY version LIMIT ?`,
     eventExists: `SELECT 1 AS found FROM ${t.events} WHERE id = ?`,
     pruneCommands: `DELETE FROM ${t.commands} WHERE recorded_at < ?`,
     // Read right after the DELETE on the same connection: nothing can run in between.

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini'
+import { type StoredAuditRecord, upcastAudit } from '../../core/audit/upcast-audit.js'
 import { parseWith } from '../../core/commands/parse-command.js'
 import { storeClosedError } from '../../core/errors/ticket-error.js'
+import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
 import type {
@@ -10,6 +12,7 @@ import type {
   LoadStreamAtOptions,
   PrunableTicketStore,
   PruneOptions,
+  ReadAuditsQuery,
   ReadEventsQuery,
   StoredStream,
   TicketStore,
@@ -19,7 +22,7 @@ import { cursorEventId, visibleCursor } from '../shared/event-cursor.js'
 import { containsPattern, searchable } from '../shared/like-pattern.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
-import { commandRecordedError, versionConflictError } from '../shared/store-errors.js'
+import { commandRecordedError, unknownAuditCursorError, versionConflictError } from '../shared/store-errors.js'
 import { sqlStoreOptionShape } from '../shared/store-options.js'
 import { toSqliteStoreError } from './sqlite-errors.js'
 import { immediate, migrateSqlite } from './sqlite-migrator.js'
@@ -142,6 +145,7 @@ function withTypedDriverErrors(store: SqliteTicketStore): PrunableTicketStore {
     append: typed(store.append),
     readEvents: typed(store.readEvents),
     listTickets: typed(store.listTickets),
+    readAudits: typed(store.readAudits),
     currentVersion: typed(store.currentVersion),
     hasEvent: typed(store.hasEvent),
     prune: typed(store.prune),
@@ -288,6 +292,20 @@ class SqliteTicketStore implements TicketStore {
     return rows.map((row) => JSON.parse(row.state) as Ticket)
   }
 
+  async readAudits(query: ReadAuditsQuery): Promise<Audit[] | null> {
+    await this.#database()
+    const ticket = this.#row<{ workspace_id: string }>(this.#sql.auditTicket, query.ticketId)
+    if (ticket === undefined || (query.workspaceId !== undefined && ticket.workspace_id !== query.workspaceId)) return null
+    let after = 0
+    if (query.afterId !== undefined) {
+      const cursor = this.#row<{ version: number }>(this.#sql.auditCursor, query.afterId.toUpperCase(), query.ticketId)
+      if (cursor === undefined) throw unknownAuditCursorError(query.afterId, query.ticketId)
+      after = cursor.version
+    }
+    const rows = this.#prepare(this.#sql.readAudits).all(query.ticketId, after, query.limit) as { version: number; record: string }[]
+    return rows.map((row) => upcastAudit(JSON.parse(row.record) as StoredAuditRecord, row.version))
+  }
+
   async currentVersion(ticketId: string): Promise<number> {
     await this.#database()
     return this.#version(ticketId)
@@ -369,7 +387,7 @@ class SqliteTicketStore implements TicketStore {
     for (const tag of state.tags) insertTag.run(state.id, tag)
 
     const audit = batch.audit
-    if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, JSON.stringify(audit))
+    if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
     if (batch.snapshot !== undefined) {
       const snapshot = batch.snapshot
       this.#prepare(sql.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, JSON.stringify(snapshot.state))
