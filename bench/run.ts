@@ -13,6 +13,7 @@ import { benchMemoryService } from './service-memory.js'
 import { benchSize } from './size.js'
 import { benchSqlite } from './sqlite.js'
 import { benchTimeTravel } from './time-travel.js'
+import { benchWebhooks } from './webhooks.js'
 
 const sections: Record<string, BenchSection> = {
   core: benchCore,
@@ -23,6 +24,7 @@ const sections: Record<string, BenchSection> = {
   postgres: benchPostgres,
   'time-travel': benchTimeTravel,
   nats: benchNats,
+  webhooks: benchWebhooks,
   audits: benchAudits,
   size: benchSize,
 }

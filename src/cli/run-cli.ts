@@ -10,6 +10,7 @@ import type { MigrationSql } from '../migrations/migration-sql.js'
 import { postgresMigrationSql } from '../stores/postgres/postgres-schema.js'
 import { sqliteMigrationSql } from '../stores/sqlite/sqlite-schema.js'
 import { postgresDedupeMigrationSql, sqliteDedupeMigrationSql } from '../webhooks/consumer/dedupe-schema.js'
+import { postgresDeliveryMigrationSql, sqliteDeliveryMigrationSql } from '../webhooks/dispatcher/delivery-schema.js'
 
 /** Where the command writes. */
 export interface CliOutput {
@@ -26,11 +27,13 @@ apply yourself before running the store with migrate: false:
   npx ticket-events sql sqlite | sqlite3 tickets.db
 
 Options:
-  --store <tickets|webhook-deliveries>  the ticket store (default) or the webhook dedupe store
+  --store <tickets|webhook-deliveries|webhook-dispatch>
+                           the ticket store (default), the webhook dedupe store, or the
+                           webhook dispatcher's delivery store
   --schema <name>          PostgreSQL schema, as the store's schema option (default: public;
-                           for webhook-deliveries the connection's search path)
+                           for the webhook stores the connection's search path)
   --table-prefix <prefix>  as the store's tablePrefix option (default: ticket_, or
-                           ticket_events_ for webhook-deliveries)
+                           ticket_events_ for the webhook stores)
   --table-name <name>      webhook-deliveries only: the table's whole name
   --after <version>        only the migrations after this version (the database has it)
   -h, --help               this text
@@ -67,12 +70,12 @@ export function runCli(args: readonly string[], output: CliOutput): number {
     values[name] = value
   }
   const store = values.store ?? 'tickets'
-  if (store !== 'tickets' && store !== 'webhook-deliveries') {
-    return usageError(output, `Expected --store tickets or webhook-deliveries, got ${JSON.stringify(store)}.`)
+  if (store !== 'tickets' && store !== 'webhook-deliveries' && store !== 'webhook-dispatch') {
+    return usageError(output, `Expected --store tickets, webhook-deliveries or webhook-dispatch, got ${JSON.stringify(store)}.`)
   }
   if (values.after !== undefined && !/^\d+$/.test(values.after))
     return usageError(output, `Expected --after to be a version number, got ${JSON.stringify(values.after)}.`)
-  if (store === 'tickets' && values.tableName !== undefined)
+  if (store !== 'webhook-deliveries' && values.tableName !== undefined)
     return usageError(output, '--table-name applies only to --store webhook-deliveries.')
   if (dialect === 'sqlite' && values.schema !== undefined)
     return usageError(output, '--schema applies only to postgres: SQLite has no schemas.')
@@ -86,7 +89,9 @@ export function runCli(args: readonly string[], output: CliOutput): number {
   let sql: MigrationSql
   try {
     if (store === 'tickets') sql = dialect === 'postgres' ? postgresMigrationSql(options) : sqliteMigrationSql(options)
-    else sql = dialect === 'postgres' ? postgresDedupeMigrationSql(options) : sqliteDedupeMigrationSql(options)
+    else if (store === 'webhook-deliveries')
+      sql = dialect === 'postgres' ? postgresDedupeMigrationSql(options) : sqliteDedupeMigrationSql(options)
+    else sql = dialect === 'postgres' ? postgresDeliveryMigrationSql(options) : sqliteDeliveryMigrationSql(options)
   } catch (error) {
     if (!isTicketError(error)) throw error
     return usageError(output, error.message)

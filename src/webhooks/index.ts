@@ -1,7 +1,9 @@
 /**
  * `ticket-events/webhooks`: webhook event payloads with size-capped truncation,
- * Standard Webhooks signing and verification, and an idempotent consumer with memory,
- * SQLite and PostgreSQL stores for processed event ids.
+ * Standard Webhooks signing and verification, a dispatcher that delivers the event log
+ * to endpoints (retries, dead letters, order per ticket, leases), and on the receiving
+ * side an idempotent consumer and a receiver that answers first, with memory, SQLite and
+ * PostgreSQL stores for each.
  *
  * Runtime-neutral: Web APIs only (`TextEncoder`, `crypto.subtle`, `atob` / `btoa`), no
  * Node built-ins; the SQL stores take structural database objects, not driver imports.
@@ -42,6 +44,29 @@ export {
 export { memoryDedupeStore } from './consumer/memory-dedupe-store.js'
 export { type PostgresDedupeStoreOptions, postgresDedupeStore } from './consumer/postgres-dedupe-store.js'
 export { type SqliteDedupeStoreOptions, sqliteDedupeStore } from './consumer/sqlite-dedupe-store.js'
+export type { DeliveryReport, DispatcherFailure } from './dispatcher/delivery-report.js'
+export type { DeliveryRetryOptions } from './dispatcher/delivery-retry.js'
+export {
+  DEFAULT_DELIVERY_TABLE_PREFIX,
+  type DeliveryMigrationSqlOptions,
+  type DeliveryStoreCommonOptions,
+  postgresDeliveryMigrationSql,
+  sqliteDeliveryMigrationSql,
+} from './dispatcher/delivery-schema.js'
+export type { DeadLetter, DeadLetterQuery, DeliveryStore, EndpointLease, EndpointState } from './dispatcher/delivery-store.js'
+export type { AcceptedEvent, WebhookEventSource, WebhookEventSourceRequest } from './dispatcher/event-source.js'
+export { type LogEventSourceOptions, logEventSource } from './dispatcher/log-event-source.js'
+export { memoryDeliveryStore } from './dispatcher/memory-delivery-store.js'
+export type { WebhookFetch } from './dispatcher/post-webhook.js'
+export { type PostgresDeliveryStoreOptions, postgresDeliveryStore } from './dispatcher/postgres-delivery-store.js'
+export { type SqliteDeliveryStoreOptions, sqliteDeliveryStore } from './dispatcher/sqlite-delivery-store.js'
+export {
+  createWebhookDispatcher,
+  type DeadLetterReplay,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from './dispatcher/webhook-dispatcher.js'
+export type { WebhookEndpoint } from './dispatcher/webhook-endpoint.js'
 export { TRUNCATION_MARKER, type TruncatedField } from './payload/fit-to-size.js'
 export { jsonByteLength, type MeasureVisitor } from './payload/json-byte-length.js'
 export {
@@ -52,6 +77,14 @@ export {
   type WebhookTruncation,
 } from './payload/to-webhook.js'
 export type { ChangeEventType, WebhookBody, WebhookEventFields, WebhookPayload } from './payload/webhook-payload.js'
+export {
+  createWebhookReceiver,
+  type ReceiverContext,
+  type ReceiverFailure,
+  type ReceiverRetryOptions,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './receiver/webhook-receiver.js'
 export { type SignWebhookInput, signWebhook, type WebhookHeaders } from './signing/sign-webhook.js'
 export type { WebhookBodyBytes } from './signing/signed-content.js'
 export {

@@ -47,7 +47,7 @@ describe('ticket-events sql', () => {
     [['sql', 'postgres', '--after', 'two'], 'Expected --after to be a version number'],
     [['sql', 'sqlite', '--schema', 'x'], '--schema applies only to postgres'],
     [['sql', 'postgres', '--table-name', 'x'], '--table-name applies only to --store webhook-deliveries'],
-    [['sql', 'postgres', '--store', 'events'], 'Expected --store tickets or webhook-deliveries'],
+    [['sql', 'postgres', '--store', 'events'], 'Expected --store tickets, webhook-deliveries or webhook-dispatch'],
     [['sql', 'postgres', '--schema', 'Robert"; DROP TABLE x'], 'Invalid postgresMigrationSql options: schema:'],
     [['sql', 'sqlite', '--table-prefix', 'Has-Dash'], 'Invalid sqliteMigrationSql options: tablePrefix:'],
   ])('refuses %j with exit code 2 and says why on stderr, printing no SQL', (args, message) => {

@@ -26,7 +26,8 @@ interface RuntimeSuite {
 const SUITES: readonly RuntimeSuite[] = [
   {
     runtime: 'deno',
-    title: 'the core, the service on the memory store, webhooks and the HTTP handler pass their tests under Deno with no permissions',
+    title:
+      'the core, the service on the memory store, webhooks (the dispatcher and receiver too) and the HTTP handler pass their tests under Deno with no permissions',
     // No --allow-* flag: reading NODE_ENV or anything else that needs a permission would fail the run.
     args: () => ['test', '--no-prompt', '--no-lock', 'test/runtimes/deno/core-and-memory.test.js'],
     summary: /(\d+) passed \| (\d+) failed/,

@@ -14,4 +14,9 @@
  */
 
 export { type DedupeStoreContractOptions, type DedupeStoreFactory, describeDedupeStoreContract } from '../dedupe-store-contract.js'
+export {
+  type DeliveryStoreContractOptions,
+  type DeliveryStoreFactory,
+  describeDeliveryStoreContract,
+} from '../delivery-store-contract.js'
 export { describeStoreContract, type StoreContractOptions, type StoreFactory } from '../store-contract.js'

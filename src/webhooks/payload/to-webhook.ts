@@ -83,27 +83,23 @@ export function toWebhook<T extends TicketEventType>(
   options: ToWebhookOptions = {},
 ): WebhookPayload<T> {
   parseWith(toWebhookInputSchema, { event, context, options }, 'webhook input')
-  const ticket = context.ticket
-  const previousTicket = context.previousTicket ?? undefined
+  return renderWebhook(event, context, options)
+}
+
+/**
+ * {@link toWebhook} without validating its input: for callers that hand it events and
+ * tickets straight from the store and the reducer (the dispatcher), which are valid by
+ * construction. Validating a whole ticket per event would cost more than the rest.
+ *
+ * @internal
+ */
+export function renderWebhook<T extends TicketEventType>(
+  event: TicketEvent<T>,
+  context: WebhookContext,
+  options: ToWebhookOptions = {},
+): WebhookPayload<T> {
   const generic = event as TicketEvent
-  checkTicketOf(generic, ticket, ['context', 'ticket', 'id'])
-  if (previousTicket) checkTicketOf(generic, previousTicket, ['context', 'previousTicket', 'id'])
-
-  const body: Record<string, unknown> = { ticket }
-  if (isChangeEvent(generic)) {
-    if (!previousTicket) {
-      throw new TicketError('VALIDATION', `Invalid webhook input: a ${generic.type} webhook needs context.previousTicket.`, {
-        issues: [{ path: ['context', 'previousTicket'], message: 'Required for ticket:updated and derived change events', code: 'custom' }],
-      })
-    }
-    body.previousTicket = previousTicket
-    body.changes = changesOf(generic, previousTicket, ticket)
-  } else if (previousTicket) {
-    body.previousTicket = previousTicket
-  }
-  if (generic.type !== 'ticket:created') Object.assign(body, generic.payload)
-
-  const payload = { eventId: generic.id, type: generic.type, timestamp: generic.occurredAt, payload: body }
+  const payload = untruncatedPayload(generic, context)
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_WEBHOOK_BYTES
   const fitted = fitToSize(payload, maxBytes, isContentField)
   if (fitted.value === null) {
@@ -132,6 +128,45 @@ export function toWebhook<T extends TicketEventType>(
     })
   }
   return fitted.value as unknown as WebhookPayload<T>
+}
+
+/**
+ * The webhook body of an event that comes straight from the store and the reducer,
+ * serialized: {@link renderWebhook} and `JSON.stringify`, without measuring a payload
+ * that cannot be over `maxBytes` (a UTF-16 code unit is at most 3 UTF-8 bytes), which
+ * is nearly every one. The dispatcher's path: measuring costs a walk of the whole ticket.
+ *
+ * @internal
+ */
+export function renderWebhookBody(event: TicketEvent, context: WebhookContext, maxBytes = DEFAULT_MAX_WEBHOOK_BYTES): string {
+  const body = JSON.stringify(untruncatedPayload(event, context))
+  if (body.length * 3 <= maxBytes) return body
+  return JSON.stringify(renderWebhook(event, context, { maxBytes }))
+}
+
+/** The payload before any truncation. */
+function untruncatedPayload(event: TicketEvent, context: WebhookContext) {
+  const ticket = context.ticket
+  const previousTicket = context.previousTicket ?? undefined
+  const generic = event
+  checkTicketOf(generic, ticket, ['context', 'ticket', 'id'])
+  if (previousTicket) checkTicketOf(generic, previousTicket, ['context', 'previousTicket', 'id'])
+
+  const body: Record<string, unknown> = { ticket }
+  if (isChangeEvent(generic)) {
+    if (!previousTicket) {
+      throw new TicketError('VALIDATION', `Invalid webhook input: a ${generic.type} webhook needs context.previousTicket.`, {
+        issues: [{ path: ['context', 'previousTicket'], message: 'Required for ticket:updated and derived change events', code: 'custom' }],
+      })
+    }
+    body.previousTicket = previousTicket
+    body.changes = changesOf(generic, previousTicket, ticket)
+  } else if (previousTicket) {
+    body.previousTicket = previousTicket
+  }
+  if (generic.type !== 'ticket:created') Object.assign(body, generic.payload)
+
+  return { eventId: generic.id, type: generic.type, timestamp: generic.occurredAt, payload: body }
 }
 
 function isChangeEvent(event: TicketEvent): event is TicketEvent<ChangeEventType> {

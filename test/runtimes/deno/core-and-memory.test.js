@@ -1,12 +1,21 @@
-// The core, the ticket service on the memory store, webhook payloads and signatures and
-// the HTTP handler under Deno, run
+// The core, the ticket service on the memory store, webhook payloads, signatures, the
+// dispatcher and the receiver, and the HTTP handler under Deno, run
 // by test/runtimes/runtimes.test.ts as `deno test` with no permissions at all. It imports
 // the package as built for the runtime tests (.tmp/runtime-build).
 import assert from 'node:assert/strict'
 import { createTicketHandler } from '../../../.tmp/runtime-build/http/index.js'
 import { createTicketService, handle, isTicketError, replay } from '../../../.tmp/runtime-build/index.js'
 import { memoryStore } from '../../../.tmp/runtime-build/memory/index.js'
-import { signWebhook, toWebhook, verifyWebhook } from '../../../.tmp/runtime-build/webhooks/index.js'
+import {
+  createWebhookDispatcher,
+  createWebhookReceiver,
+  generateWebhookSecret,
+  memoryDedupeStore,
+  memoryDeliveryStore,
+  signWebhook,
+  toWebhook,
+  verifyWebhook,
+} from '../../../.tmp/runtime-build/webhooks/index.js'
 
 const WORKSPACE = '0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
 const TICKET = '2d5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'
@@ -195,4 +204,42 @@ Deno.test('a webhook payload is rendered, signed and verified with Web Crypto', 
   const headers = await signWebhook({ id: payload.eventId, body, secret })
   assert.deepEqual(await verifyWebhook({ headers, body, secret }), { id: payload.eventId, timestamp: Number(headers['webhook-timestamp']) })
   await assert.rejects(verifyWebhook({ headers, body: body.replace('pending', 'ongoing'), secret }))
+})
+
+Deno.test('the webhook dispatcher delivers the log to a receiver, in order, with no network', async () => {
+  const service = createTicketService({ store: memoryStore() })
+  await service.execute(TICKET, create())
+  await service.execute(TICKET, { type: 'takeover', assigneeId: AGENT })
+  const log = (await service.events({ limit: 100 })).result
+  const secret = generateWebhookSecret()
+  const received = []
+  const receive = createWebhookReceiver({ secret, store: memoryDedupeStore(), handler: (delivery) => void received.push(delivery.eventId) })
+  let delivered = 0
+  let done = () => {}
+  const all = new Promise((resolve) => {
+    done = resolve
+  })
+  const dispatcher = createWebhookDispatcher({
+    service,
+    store: memoryDeliveryStore(),
+    endpoints: [{ id: 'in-process', url: 'https://receiver.example/hooks', secret }],
+    // No network permission: the receiver is called in process, through Web-standard Requests.
+    fetch: (url, init) => receive(new Request(url, init)),
+    pollIntervalMs: 10,
+    onDelivery: ({ status }) => {
+      assert.equal(status, 202)
+      if (++delivered === log.length) done()
+    },
+  })
+  const controller = new AbortController()
+  const running = dispatcher.run(controller.signal)
+  await all
+  controller.abort()
+  await running
+  await receive.settled()
+  assert.deepEqual(
+    received,
+    log.map((event) => event.id),
+  )
+  await service.close()
 })
