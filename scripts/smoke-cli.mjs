@@ -1,9 +1,9 @@
 // Smoke test of the `ticket-events` command as users get it: pack the built package,
-// install the tarball into an empty project (offline: its two dependencies come from this
-// checkout's node_modules), and run `npx ticket-events sql …` there.
+// install the tarball into an empty project (offline: its dependencies come from this
+// checkout's node_modules, so a fresh npm cache needs no registry), and run `npx ticket-events sql …` there.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,7 +18,9 @@ try {
     'the tarball has no dist/cli.js: run npm run build first',
   )
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'cli-smoke', private: true }))
-  const dependencies = ['zod', 'fast-deep-equal'].map((name) => join(root, 'node_modules', name))
+  // Every runtime dependency, read from package.json: a new one is installed offline too.
+  const { dependencies: declared } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  const dependencies = Object.keys(declared).map((name) => join(root, 'node_modules', name))
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${packed.filename}`, ...dependencies])
 
   const postgres = run('npx', ['--no-install', 'ticket-events', 'sql', 'postgres', '--schema', 'support', '--table-prefix', 'app_'])
