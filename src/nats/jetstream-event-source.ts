@@ -85,6 +85,18 @@ const optionsSchema = z
   )
 
 const CONNECT_RETRY = toRetryPolicy()
+
+/**
+ * Sends an ack, nak or term, ignoring a connection that has closed meanwhile: the
+ * message then comes back after `ack_wait`, which is what at least once needs anyway.
+ */
+function answer(send: () => void): void {
+  try {
+    send()
+  } catch {
+    // Closed or draining: nothing left to tell JetStream on this connection.
+  }
+}
 const toNanos = (ms: number): number => ms * 1_000_000
 
 /** The consumer an endpoint reads through: `<durable>-<endpoint id>`, with the id's `.` and `:` (not allowed in names) as `_`. */
@@ -237,7 +249,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
     // However long the dispatcher retries a delivery, JetStream must not take the message back meanwhile.
     const keepAlive = setInterval(
       () => {
-        for (const message of inHand) message.working()
+        for (const message of inHand) answer(() => message.working())
       },
       Math.floor(ackWaitMs / 2),
     )
@@ -254,11 +266,11 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
         } catch (error) {
           // Never deliverable: keeping it would hold the endpoint forever.
           onError(error)
-          message.term()
+          answer(() => message.term())
           continue
         }
         if (workspaceId !== undefined && event.workspaceId !== workspaceId) {
-          message.ack() // a custom filter let another workspace through
+          answer(() => message.ack()) // a custom filter let another workspace through
           continue
         }
         inHand.add(message)
@@ -267,7 +279,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
           settled.then(
             () => {
               inHand.delete(message)
-              message.ack()
+              answer(() => message.ack())
             },
             () => {
               inHand.delete(message)
@@ -293,7 +305,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
       for (const message of inHand) handBack.push(message)
       // Oldest first, so the next holder receives them in the stream's order.
       handBack.sort((a, b) => a.info.streamSequence - b.info.streamSequence)
-      for (const message of handBack) message.nak()
+      for (const message of handBack) answer(() => message.nak())
     }
     if (fatal) throw fatal
   }
