@@ -48,8 +48,9 @@ export interface JetStreamEventSourceOptions {
   readonly maxAckPending?: number
   /**
    * How long a message may go without news before JetStream takes it back, in ms
-   * (default 30,000). Messages in hand are kept alive every half of it however long
-   * their delivery retries, so this is how soon a crashed worker's messages come back.
+   * (default 10,000). Messages in hand are kept alive every half of it however long
+   * their delivery retries, so this is how soon a crashed worker's messages come back,
+   * and how long a new holder waits before pulling when it finds messages pending.
    */
   readonly ackWaitMs?: number
   /** Messages pulled ahead, 1..1000 (default 64, at most `maxAckPending`). */
@@ -143,7 +144,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
   const { nats, stream } = options
   const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX
   const maxAckPending = options.maxAckPending ?? 1000
-  const ackWaitMs = options.ackWaitMs ?? 30_000
+  const ackWaitMs = options.ackWaitMs ?? 10_000
   const prefetch = Math.min(options.prefetch ?? 64, maxAckPending)
 
   /** The consumer's filter: the endpoint's workspace (when it names one) and the partition. */

@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTicketService, isTicketError, memoryCheckpoint, type TicketEvent } from '../../src/index.js'
@@ -15,7 +15,7 @@ import {
 } from '../../src/webhooks/index.js'
 import { createNatsTestServer, eventually, NATS_SKIP_REASON, uniqueName } from '../support/nats.js'
 import { startTestReceiver, type TestReceiver } from '../webhooks/support/test-receiver.js'
-import { byTicket, fillLog, readLog } from './nats-fixtures.js'
+import { byTicket, fillLog, readLog, WORKSPACES } from './nats-fixtures.js'
 
 if (NATS_SKIP_REASON) console.warn(NATS_SKIP_REASON)
 
@@ -90,6 +90,7 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource', () => {
     endpoints: WebhookEndpoint[]
     source: WebhookEventSource
     onDelivery?: (endpointId: string, eventId: string) => void
+    onError?: (error: unknown) => void
   }) {
     const controller = new AbortController()
     const running = createWebhookDispatcher({
@@ -99,6 +100,7 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource', () => {
       source: options.source,
       retry: { maxAttempts: 50, initialDelayMs: 5, maxDelayMs: 40 },
       leaseMs: 2000,
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
       ...(options.onDelivery === undefined
         ? {}
         : { onDelivery: (report) => report.error === null && options.onDelivery?.(report.endpointId, report.eventId) }),
@@ -216,6 +218,39 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource', () => {
     expect(byTicket(delivered.map((id) => byId.get(id) as TicketEvent))).toEqual(byTicket(log))
     for (const event of log) expect(deliveredBy.get(event.id)).toBe(`crm-p${ticketPartition(event.ticketId, partitions)}`)
     expect(new Set(deliveredBy.values())).toEqual(new Set(['crm-p0', 'crm-p1']))
+  })
+
+  it('terminates a message that is not a ticket event, and reads only the endpoint’s workspace', async () => {
+    const { stream, subjectPrefix, log, service } = await relayed(6, 2)
+    const [workspaceId] = WORKSPACES
+    await jetstream(nats).publish(`${subjectPrefix}.${workspaceId}.ticket.created`, '{"not":"an event"}')
+    const hooks = await receiver()
+    const durable = uniqueName('mixed')
+    const errors: unknown[] = []
+    const wanted = log.filter((event) => event.workspaceId === workspaceId)
+    const dispatcher = startDispatcher({
+      service,
+      store: memoryDeliveryStore(),
+      endpoints: [{ id: 'crm', url: hooks.url, secret, workspaceId }],
+      source: jetStreamEventSource({ nats, stream, durable, subjectPrefix }),
+      onError: (error) => errors.push(error),
+    })
+    const manager = await jetstreamManager(nats)
+    const consumer = webhookConsumerName(durable, 'crm')
+    await eventually(
+      async () => hooks.accepted.length >= wanted.length && (await manager.consumers.info(stream, consumer)).num_ack_pending === 0,
+      'the workspace’s events delivered and the stray message terminated',
+    )
+    await dispatcher.stop()
+
+    const byId = new Map(log.map((event) => [event.id, event]))
+    const delivered = acceptedIds(hooks).map((id) => byId.get(id) as TicketEvent)
+    expect(delivered).toHaveLength(wanted.length)
+    expect(byTicket(delivered)).toEqual(byTicket(wanted))
+    expect(errors.some((error) => isTicketError(error) && error.code === 'VALIDATION')).toBe(true)
+    const info = await manager.consumers.info(stream, consumer)
+    expect(info.num_pending).toBe(0)
+    expect(info.config.filter_subject).toBe(`${subjectPrefix}.${workspaceId}.>`)
   })
 
   it('refuses malformed options with VALIDATION', () => {
