@@ -86,6 +86,8 @@ const optionsSchema = z
   )
 
 const CONNECT_RETRY = toRetryPolicy()
+/** How many recently taken sequences a session remembers, to drop redelivered copies. */
+const TAKEN_REMEMBERED = 100_000
 
 /**
  * Sends an ack, nak or term, ignoring a connection that has closed meanwhile: the
@@ -233,6 +235,15 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
     const inHand = new Set<JsMsg>()
     /** Messages to hand back when the endpoint stops. */
     const handBack: JsMsg[] = []
+    /**
+     * Stream sequences this session took (in hand or acknowledged), the most recent
+     * ones. A message that waited in the client's prefetch buffer longer than ack_wait
+     * (the dispatcher was full, or its store down) is redelivered while its first copy is
+     * still coming; the copy is dropped here, unanswered: the first one's ack or nak
+     * covers the sequence, and delivering it again would repeat an event after its
+     * ticket's later ones.
+     */
+    const taken = new Set<number>()
     const settlements: Promise<void>[] = []
     let fatal: TicketError | undefined
     const stop = () => {
@@ -273,6 +284,15 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
         if (workspaceId !== undefined && event.workspaceId !== workspaceId) {
           answer(() => message.ack()) // a custom filter let another workspace through
           continue
+        }
+        const sequence = message.info.streamSequence
+        if (message.info.redelivered && taken.has(sequence)) continue
+        taken.add(sequence)
+        if (taken.size > TAKEN_REMEMBERED) {
+          for (const oldest of taken) {
+            taken.delete(oldest)
+            if (taken.size <= TAKEN_REMEMBERED / 2) break
+          }
         }
         inHand.add(message)
         const { settled } = await accept(event)
