@@ -320,8 +320,9 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
       signal.removeEventListener('abort', stop)
       stop()
       stopWatching()
-      // The endpoint has stopped: what is in hand settles (or is refused) soon.
-      await Promise.all(settlements)
+      // The endpoint has stopped: what is in hand settles (or is refused) soon. With the
+      // connection gone nothing can be answered, and JetStream takes it all back after ack_wait.
+      if (!fatal) await Promise.all(settlements)
       clearInterval(keepAlive)
       for (const message of inHand) handBack.push(message)
       // Oldest first, so the next holder receives them in the stream's order.
