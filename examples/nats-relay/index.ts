@@ -2,6 +2,8 @@
  * The event log past one process: a relay publishes every ticket event to a NATS
  * JetStream stream, and two workers consume it, one per partition, so each sees its
  * tickets' events in order. Each worker dedupes by event id for the 24–48 h window.
+ * Two webhook dispatchers read the same stream, one per partition, and POST every event
+ * to a local receiver: webhook delivery scaled out the same way.
  *
  * Start a NATS server with JetStream, then run the example:
  *
@@ -13,12 +15,20 @@
  * `ticket-events/memory`, `ticket-events/nats` and `ticket-events/webhooks` instead of
  * the source paths used here.
  */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { createTicketService, memoryCheckpoint, type TicketEvent } from '../../src/index.js'
-import { consumeJetStream, ensureTicketStream, relayToJetStream } from '../../src/nats/index.js'
+import { consumeJetStream, ensureTicketStream, jetStreamEventSource, relayToJetStream } from '../../src/nats/index.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
-import { createIdempotentConsumer, memoryDedupeStore } from '../../src/webhooks/index.js'
+import {
+  createIdempotentConsumer,
+  createWebhookDispatcher,
+  generateWebhookSecret,
+  memoryDedupeStore,
+  memoryDeliveryStore,
+} from '../../src/webhooks/index.js'
 
 const STREAM = 'TICKETS_EXAMPLE'
 const SUBJECT_PREFIX = 'example.tickets'
@@ -84,17 +94,39 @@ const workers = Array.from({ length: PARTITIONS }, (_, partition) => {
   }).run(stop.signal)
 })
 
+// Webhooks from the stream: a receiver standing in for a CRM, and one dispatcher per
+// partition (in production, one process each), each partition its own endpoint id so it
+// has its own lease, low-water mark and durable consumer.
+const webhookIds = new Set<string>()
+const receiver = createServer((request, response) => {
+  webhookIds.add(String(request.headers['webhook-id']))
+  request.resume().on('end', () => response.writeHead(204).end())
+})
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`
+const secret = generateWebhookSecret()
+const deliveries = memoryDeliveryStore() // postgresDeliveryStore / sqliteDeliveryStore when the workers are processes
+const dispatchers = Array.from({ length: PARTITIONS }, (_, partition) =>
+  createWebhookDispatcher({
+    service: tickets, // a ticket not in the dispatcher's cache is loaded from it
+    store: deliveries,
+    endpoints: [{ id: `crm-p${partition}`, url: hookUrl, secret }],
+    source: jetStreamEventSource({ nats, stream: STREAM, durable: 'example-webhooks', subjectPrefix: SUBJECT_PREFIX, partition }),
+  }).run(stop.signal),
+)
+
 const deadline = Date.now() + 10_000
-while (handled < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+while ((handled < total || webhookIds.size < total) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
 stop.abort()
 const relayed = await relaying
-await Promise.all(workers)
+await Promise.all([...workers, ...dispatchers])
+receiver.close()
 console.log(
-  `\nrelayed ${relayed.published} events (${relayed.duplicates} duplicates dropped by JetStream); the workers handled ${handled} of ${total}`,
+  `\nrelayed ${relayed.published} events (${relayed.duplicates} duplicates dropped by JetStream); the workers handled ${handled} of ${total}; the receiver got ${webhookIds.size} webhooks`,
 )
 
 // Clean up, so the example can run again from scratch.
 await (await jetstreamManager(nats)).streams.delete(STREAM)
 await nats.close()
 await tickets.close()
-if (handled !== total) process.exitCode = 1
+if (handled !== total || webhookIds.size !== total) process.exitCode = 1

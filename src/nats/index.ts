@@ -7,6 +7,8 @@
  * - {@link consumeJetStream} hands the events back to workers through a durable pull
  *   consumer: ack on success, `nak` with backoff on failure, `term` and a dead letter
  *   after `maxDeliver`;
+ * - {@link jetStreamEventSource} feeds a webhook dispatcher from a durable consumer per
+ *   endpoint instead of the store's log, acknowledging each event once it is settled;
  * - {@link ensureTicketStream} creates the stream with a `duplicate_window`;
  * - {@link ticketSubject}, {@link ticketSubjectFilter} and {@link ticketPartition}
  *   describe the subject layout, for consumers written without this library.
@@ -33,6 +35,7 @@ export {
   ensureTicketStream,
 } from './ensure-ticket-stream.js'
 export { MSG_ID_HEADER, TICKET_EVENT_HEADERS } from './event-headers.js'
+export { type JetStreamEventSourceOptions, jetStreamEventSource, webhookConsumerName } from './jetstream-event-source.js'
 export type { NatsConnectionLike } from './nats-options.js'
 export {
   type JetStreamRelay,

@@ -6,10 +6,12 @@ import {
   type ConsumerStopped,
   consumeJetStream,
   type JetStreamDelivery,
+  jetStreamEventSource,
   type RelayStopped,
   type RelayToJetStreamOptions,
   relayToJetStream,
 } from '../../src/nats/index.js'
+import { createWebhookDispatcher, memoryDeliveryStore, type WebhookEventSource } from '../../src/webhooks/index.js'
 
 declare const nats: NatsConnection
 declare const service: TicketService
@@ -41,5 +43,20 @@ describe('the ticket-events/nats types', () => {
     relayToJetStream({ service, nats, stream: 'TICKETS', partition: 4 })
     // @ts-expect-error: a subject function returns a string
     relayToJetStream({ service, nats, stream: 'TICKETS', subject: () => 42 })
+  })
+
+  it('gives the webhook dispatcher a source, and refuses misspelled options', () => {
+    const source = jetStreamEventSource({ nats, stream: 'TICKETS', durable: 'webhooks', partition: 0 })
+    expectTypeOf(source).toEqualTypeOf<WebhookEventSource>()
+    createWebhookDispatcher({
+      service,
+      store: memoryDeliveryStore(),
+      endpoints: [{ id: 'crm', url: 'https://crm.example.com', secret: 'whsec_x' }],
+      source,
+    })
+    // @ts-expect-error: not an option (it is `partition`)
+    jetStreamEventSource({ nats, stream: 'TICKETS', durable: 'webhooks', partitions: 2 })
+    // @ts-expect-error: durable is required
+    jetStreamEventSource({ nats, stream: 'TICKETS' })
   })
 })

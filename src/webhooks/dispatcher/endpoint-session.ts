@@ -297,6 +297,7 @@ export async function runEndpointSession(context: SessionContext): Promise<Sessi
 
   try {
     await context.source.follow({
+      endpointId,
       afterId: context.afterId,
       ...(endpoint.workspaceId === undefined ? {} : { workspaceId: endpoint.workspaceId }),
       signal: stop.signal,

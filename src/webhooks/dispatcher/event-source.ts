@@ -21,6 +21,12 @@ export interface AcceptedEvent {
 
 /** What the dispatcher asks of a source, once per endpoint and lease. */
 export interface WebhookEventSourceRequest {
+  /**
+   * The endpoint the events are for. A source that keeps a position of its own (a
+   * JetStream durable consumer) keeps one per endpoint, since endpoints move on
+   * independently.
+   */
+  readonly endpointId: string
   /** Start after this event id (the endpoint's low-water mark), or at the beginning when `null`. */
   readonly afterId: string | null
   /** Only this workspace's events, when the endpoint names one. */

@@ -1,0 +1,336 @@
+/// <reference lib="dom" />
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream'
+import * as z from 'zod/mini'
+import { parseWith } from '../core/commands/parse-command.js'
+import { TicketError } from '../core/errors/ticket-error.js'
+import type { TicketEvent } from '../core/model/event.js'
+import { abortableSleep } from '../subscriptions/abortable-sleep.js'
+import { retryDelay, toRetryPolicy } from '../subscriptions/retry-policy.js'
+// Type-only: the webhooks entry is not loaded at runtime by this one.
+import type { WebhookEventSource, WebhookEventSourceRequest } from '../webhooks/dispatcher/event-source.js'
+import { decodeEventMessage } from './event-message.js'
+import { isConsumerNotFound, toTicketError } from './nats-errors.js'
+import { assertOpen, jetStreamNameSchema, type NatsConnectionLike, natsConnectionSchema, onConnectionClosed } from './nats-options.js'
+import { DEFAULT_SUBJECT_PREFIX, subjectPrefixSchema } from './subjects.js'
+import { MAX_PARTITIONS } from './ticket-partition.js'
+
+/** Options of {@link jetStreamEventSource}. */
+export interface JetStreamEventSourceOptions {
+  /** Your NATS connection (`connect()` of `@nats-io/transport-node`); you close it. */
+  readonly nats: NatsConnectionLike
+  /** The stream {@link relayToJetStream} writes to. */
+  readonly stream: string
+  /**
+   * The prefix of the durable consumers' names. Each endpoint reads through its own
+   * consumer, `<durable>-<endpoint id>` (`.` and `:` of the id written `_`), since
+   * endpoints move on independently; the consumer is created when missing.
+   */
+  readonly durable: string
+  /** Only this partition, 0-based, when the relay runs with `partitions` (default: the stream is not partitioned). */
+  readonly partition?: number
+  /** The relay's subject prefix (default `tickets`). */
+  readonly subjectPrefix?: string
+  /** Filter subjects for a relay with a custom `subject` function, instead of the ones derived from `subjectPrefix` and `partition`. */
+  readonly filterSubjects?: readonly string[]
+  /**
+   * Messages handed to the dispatcher and not yet settled, per endpoint, 1..100,000
+   * (default 1000). It bounds the endpoint's concurrency across tickets together with
+   * the dispatcher's `maxBuffered` and the endpoint's `maxInFlight`.
+   */
+  readonly maxAckPending?: number
+  /**
+   * How long a message may go without news before JetStream takes it back, in ms
+   * (default 10,000). Messages in hand are kept alive every half of it however long
+   * their delivery retries, so this is how soon a crashed worker's messages come back,
+   * and how long a new holder waits before pulling when it finds messages pending.
+   */
+  readonly ackWaitMs?: number
+  /** Messages pulled ahead, 1..1000 (default 64, at most `maxAckPending`). */
+  readonly prefetch?: number
+}
+
+const optionsSchema = z
+  .strictObject({
+    nats: natsConnectionSchema,
+    stream: jetStreamNameSchema,
+    durable: z.string().check(z.minLength(1), z.maxLength(40), z.regex(/^[A-Za-z0-9_-]+$/, { error: 'Expected letters, digits, _ and -' })),
+    partition: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_PARTITIONS - 1))),
+    subjectPrefix: z.optional(subjectPrefixSchema),
+    filterSubjects: z.optional(
+      z
+        .array(z.string().check(z.minLength(1), z.maxLength(1024), z.regex(/^\S+$/, { error: 'Expected a subject without whitespace' })))
+        .check(z.minLength(1), z.maxLength(100)),
+    ),
+    maxAckPending: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+    ackWaitMs: z.optional(z.int().check(z.minimum(1000), z.maximum(86_400_000))),
+    prefetch: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+  })
+  .check(
+    z.superRefine((options, ctx) => {
+      if (options.filterSubjects !== undefined && (options.partition !== undefined || options.subjectPrefix !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['filterSubjects'],
+          message: 'Give either filterSubjects or partition / subjectPrefix, not both',
+        })
+      }
+    }),
+  )
+
+const CONNECT_RETRY = toRetryPolicy()
+/** How many recently taken sequences a session remembers, to drop redelivered copies. */
+const TAKEN_REMEMBERED = 100_000
+
+/**
+ * Sends an ack, nak or term, ignoring a connection that has closed meanwhile: the
+ * message then comes back after `ack_wait`, which is what at least once needs anyway.
+ */
+function answer(send: () => void): void {
+  try {
+    send()
+  } catch {
+    // Closed or draining: nothing left to tell JetStream on this connection.
+  }
+}
+const toNanos = (ms: number): number => ms * 1_000_000
+
+/** The consumer an endpoint reads through: `<durable>-<endpoint id>`, with the id's `.` and `:` (not allowed in names) as `_`. */
+export function webhookConsumerName(durable: string, endpointId: string): string {
+  return `${durable}-${endpointId.replaceAll(/[.:]/g, '_')}`
+}
+
+/**
+ * A webhook dispatcher's event source reading a JetStream stream written by
+ * {@link relayToJetStream}, through one durable pull consumer per endpoint, instead of
+ * the store's log. Pass it as `source` of `createWebhookDispatcher`.
+ *
+ * - **Position**: the consumer's ack state is the durable position; the dispatcher's
+ *   low-water mark is still saved but not read back (`afterId` is ignored). A message is
+ *   acknowledged only once the dispatcher settled it (delivered, skipped by the
+ *   endpoint's `types`, or dead-lettered in the delivery store): a crash redelivers it,
+ *   never skips it. At least once, with the same `webhook-id` on a redelivery.
+ * - **Failures** are the dispatcher's to retry (its backoff, then a dead letter): the
+ *   consumer is created with no `max_deliver`, so JetStream never drops a message. A
+ *   message that is not a ticket event is terminated at once (told to `onError`). When
+ *   the endpoint stops (dispatcher stopped, lease lost, endpoint disabled), the messages
+ *   in hand are handed back with `nak`, oldest first, so the next holder gets them first.
+ * - **Order per ticket**: the dispatcher keeps it among the messages it holds. A session
+ *   that finds messages still pending from an earlier holder (a crashed worker) waits
+ *   `ackWaitMs` before pulling, so those come back before that ticket's later events.
+ *   Across workers: run the relay with `partitions`, give each worker a `partition`, and
+ *   give each partition its own endpoint id (`crm-p0`, `crm-p1`, … with the same URL and
+ *   secret) so each has its own lease, mark and consumer (`docs/delivery.md`).
+ *
+ * @throws {TicketError} `VALIDATION` when the options are malformed
+ *
+ * @example
+ * ```ts
+ * const dispatcher = createWebhookDispatcher({
+ *   service: tickets,
+ *   store: postgresDeliveryStore({ pool }),
+ *   endpoints: [{ id: 'crm-p0', url: 'https://crm.example.com/hooks', secret }],
+ *   source: jetStreamEventSource({ nats, stream: 'TICKETS', durable: 'webhooks', partition: 0 }),
+ * })
+ * ```
+ */
+export function jetStreamEventSource(options: JetStreamEventSourceOptions): WebhookEventSource {
+  parseWith(optionsSchema, options, 'JetStream event source options')
+  const { nats, stream } = options
+  const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX
+  const maxAckPending = options.maxAckPending ?? 1000
+  const ackWaitMs = options.ackWaitMs ?? 10_000
+  const prefetch = Math.min(options.prefetch ?? 64, maxAckPending)
+
+  /** The consumer's filter: the endpoint's workspace (when it names one) and the partition. */
+  const filtersFor = (workspaceId: string | undefined): string[] => {
+    if (options.filterSubjects !== undefined) return [...options.filterSubjects]
+    const partition = options.partition === undefined ? '' : `.${options.partition}`
+    return [`${prefix}.${workspaceId ?? '*'}${partition}.>`]
+  }
+
+  /** Creates the endpoint's consumer, or brings its settings in line; answers how many messages an earlier holder left unacknowledged. */
+  async function ensureConsumer(manager: JetStreamManager, name: string, filters: readonly string[]): Promise<number> {
+    const [only] = filters
+    const filter = filters.length === 1 && only !== undefined ? { filter_subject: only } : { filter_subjects: [...filters] }
+    const settings = { ack_wait: toNanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: -1 }
+    let existing: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined
+    try {
+      existing = await manager.consumers.info(stream, name)
+    } catch (error) {
+      if (!isConsumerNotFound(error)) throw error
+    }
+    if (existing === undefined) {
+      await manager.consumers.add(stream, {
+        durable_name: name,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ...settings,
+        ...filter,
+      })
+      return 0
+    }
+    const config = existing.config
+    if (config.deliver_subject || config.ack_policy !== AckPolicy.Explicit) {
+      throw new TicketError(
+        'VALIDATION',
+        `Consumer "${name}" of stream "${stream}" exists but is not a pull consumer with explicit acks.`,
+        {
+          issues: [{ path: ['durable'], message: 'Names an existing consumer of another kind', code: 'custom' }],
+          details: { stream, durable: name },
+          retryable: false,
+        },
+      )
+    }
+    const same =
+      config.ack_wait === settings.ack_wait &&
+      config.max_ack_pending === settings.max_ack_pending &&
+      (config.max_deliver ?? -1) <= 0 &&
+      (config.filter_subject || undefined) === filter.filter_subject &&
+      JSON.stringify(config.filter_subjects ?? undefined) === JSON.stringify(filter.filter_subjects)
+    if (!same) {
+      await manager.consumers.update(stream, name, {
+        ...settings,
+        filter_subject: filter.filter_subject,
+        filter_subjects: filter.filter_subjects,
+      } as Parameters<JetStreamManager['consumers']['update']>[2])
+    }
+    return existing.num_ack_pending
+  }
+
+  async function follow(request: WebhookEventSourceRequest): Promise<void> {
+    const { endpointId, workspaceId, signal, accept, onError } = request
+    const name = webhookConsumerName(options.durable, endpointId)
+    const js = jetstream(nats)
+
+    let messages: ConsumerMessages | undefined
+    for (let attempt = 1; messages === undefined; attempt++) {
+      if (signal.aborted) return
+      try {
+        assertOpen(nats, 'read webhook events from JetStream')
+        const leftPending = await ensureConsumer(await jetstreamManager(nats), name, filtersFor(workspaceId))
+        // An earlier holder (a crashed worker) left messages unacknowledged: JetStream takes
+        // them back after ack_wait. Pulling before then would let a ticket's later events
+        // overtake them; after it, the taken-back messages come first.
+        if (leftPending > 0) await abortableSleep(ackWaitMs + 500, signal)
+        if (signal.aborted) return
+        messages = await (await js.consumers.get(stream, name)).consume({ max_messages: prefetch })
+      } catch (raw) {
+        const error = toTicketError(raw, { action: `bind consumer "${name}" of stream "${stream}"`, stream })
+        onError(error)
+        if (!error.retryable) throw error
+        await abortableSleep(retryDelay(CONNECT_RETRY, attempt), signal)
+      }
+    }
+    const active = messages
+
+    /** Messages handed to the dispatcher and not yet acknowledged. */
+    const inHand = new Set<JsMsg>()
+    /** Messages to hand back when the endpoint stops. */
+    const handBack: JsMsg[] = []
+    /**
+     * Stream sequences this session took (in hand or acknowledged), the most recent
+     * ones. A message that waited in the client's prefetch buffer longer than ack_wait
+     * (the dispatcher was full, or its store down) is redelivered while its first copy is
+     * still coming; the copy is dropped here, unanswered: the first one's ack or nak
+     * covers the sequence, and delivering it again would repeat an event after its
+     * ticket's later ones.
+     */
+    const taken = new Set<number>()
+    const settlements: Promise<void>[] = []
+    let fatal: TicketError | undefined
+    const stop = () => {
+      void active.close().catch(() => undefined)
+    }
+    signal.addEventListener('abort', stop, { once: true })
+    if (signal.aborted) stop()
+    const stopWatching = onConnectionClosed(nats, () => {
+      if (signal.aborted) return
+      fatal ??= new TicketError('UNAVAILABLE', `Consumer "${name}" stopped: the NATS connection closed. Open a new connection.`, {
+        retryable: false,
+      })
+      stop()
+    })
+    // However long the dispatcher retries a delivery, JetStream must not take the message back meanwhile.
+    const keepAlive = setInterval(
+      () => {
+        for (const message of inHand) answer(() => message.working())
+      },
+      Math.floor(ackWaitMs / 2),
+    )
+
+    try {
+      for await (const message of active) {
+        if (signal.aborted || fatal) {
+          handBack.push(message)
+          continue
+        }
+        let event: TicketEvent
+        try {
+          event = decodeEventMessage(message.data)
+        } catch (error) {
+          // Never deliverable: keeping it would hold the endpoint forever.
+          onError(error)
+          answer(() => message.term())
+          continue
+        }
+        if (workspaceId !== undefined && event.workspaceId !== workspaceId) {
+          answer(() => message.ack()) // a custom filter let another workspace through
+          continue
+        }
+        const sequence = message.info.streamSequence
+        if (message.info.redelivered && taken.has(sequence)) continue
+        taken.add(sequence)
+        if (taken.size > TAKEN_REMEMBERED) {
+          for (const oldest of taken) {
+            taken.delete(oldest)
+            if (taken.size <= TAKEN_REMEMBERED / 2) break
+          }
+        }
+        inHand.add(message)
+        const { settled } = await accept(event)
+        settlements.push(
+          settled.then(
+            () => {
+              inHand.delete(message)
+              answer(() => message.ack())
+            },
+            () => {
+              inHand.delete(message)
+              handBack.push(message)
+            },
+          ),
+        )
+        if (settlements.length > 4096) {
+          // Forget the settled ones now and then; the rest are awaited on stop.
+          const still = settlements.splice(0)
+          settlements.push(Promise.all(still).then(() => undefined))
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) fatal ??= toTicketError(error, { action: `consume from "${name}"`, stream })
+    } finally {
+      signal.removeEventListener('abort', stop)
+      stop()
+      stopWatching()
+      // The endpoint has stopped: what is in hand settles (or is refused) soon. With the
+      // connection gone nothing can be answered, and JetStream takes it all back after ack_wait.
+      if (!fatal) await Promise.all(settlements)
+      clearInterval(keepAlive)
+      for (const message of inHand) handBack.push(message)
+      // Oldest first, so the next holder receives them in the stream's order.
+      handBack.sort((a, b) => a.info.streamSequence - b.info.streamSequence)
+      for (const message of handBack) answer(() => message.nak())
+    }
+    if (fatal) throw fatal
+  }
+
+  return { follow }
+}
