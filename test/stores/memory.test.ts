@@ -151,17 +151,31 @@ describe('memoryStore', () => {
     expect(await store.findCommand(ticketId(2), 'c-1', '2024-01-01T00:00:00.000Z')).toBeNull()
   })
 
-  it('keeps its own copies, so changing a batch after appending it changes nothing stored', async () => {
+  it('freezes what it keeps, so a batch cannot be changed after appending it', async () => {
     const store = memoryStore()
     const w = writer()
     const { batch } = w.batch(ticketId(1), create())
     const events = batch.events.map((event) => structuredClone(event))
     const state = structuredClone(batch.state) as { summary: string | null }
     await store.append({ ...batch, events, state: state as Ticket })
-    ;(events[0] as { type: string }).type = 'tampered'
-    state.summary = 'tampered'
+    expect(() => {
+      ;(events[0] as { type: string }).type = 'tampered'
+    }).toThrow(TypeError)
+    expect(() => {
+      state.summary = 'tampered'
+    }).toThrow(TypeError)
     expect((await store.readEvents({ limit: 10 }))[0]?.type).toBe('ticket:created')
     expect((await store.listTickets(listQuery(WORKSPACE)))[0]?.summary).toBe('Printer on fire')
+  })
+
+  it('leaves a rejected batch unfrozen', async () => {
+    const store = memoryStore()
+    const { batch } = writer().batch(ticketId(1), create())
+    const state = structuredClone(batch.state)
+    const audit = { ...structuredClone(batch.audit), extra: Number.NaN } as unknown as AppendBatch['audit']
+    await expect(store.append({ ...batch, state, audit })).rejects.toMatchObject({ code: 'VALIDATION' })
+    expect(Object.isFrozen(state)).toBe(false)
+    expect(await store.currentVersion?.(ticketId(1))).toBe(0)
   })
 
   it('hands out frozen data, so a reader cannot change what the store holds', async () => {

@@ -1,6 +1,6 @@
 /**
- * The memory store's tables: plain maps and arrays, and the frozen JSON copies that go
- * into them. Nothing persists, so there is nothing to migrate: a new store starts with
+ * The memory store's tables: plain maps and arrays, and the frozen values that go into
+ * them. Nothing persists, so there is nothing to migrate: a new store starts with
  * the newest "schema".
  *
  * @internal
@@ -9,9 +9,9 @@
 import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
-import { deepFreeze } from '../../core/reducer/mutable-ticket.js'
 import type { AppendBatch, CommandResult } from '../../store-contract/ticket-store.js'
 import { canonicalTime } from '../shared/canonical-time.js'
+import { freezeStored } from './freeze-stored.js'
 
 /** One ticket's stream, its projection row, snapshots and audit trail. */
 export interface StoredTicket {
@@ -58,8 +58,8 @@ export function commandKey(ticketId: string, commandId: string): string {
   return `${ticketId}\u0000${commandId}`
 }
 
-/** The parts of a batch the store keeps, as frozen JSON copies. */
-export interface BatchCopy {
+/** The parts of a batch the store keeps, frozen. */
+export interface StoredBatch {
   readonly events: readonly TicketEvent[]
   readonly state: Ticket
   readonly audit: Audit | null
@@ -68,32 +68,23 @@ export interface BatchCopy {
 }
 
 /**
- * Copies a batch. The snapshot and the remembered result usually repeat the batch's own
- * state, events and audit (the service passes the same objects): those are copied once
- * and shared, which is safe because every copy is frozen.
+ * Checks and deep-freezes a batch's values in place, all in one walk before anything is
+ * written, so a value JSON cannot hold fails the whole batch. The store keeps the
+ * caller's objects themselves (no copy): once frozen, neither side can change them, and
+ * the parts a state shares with the one before it were frozen by an earlier append.
+ *
+ * @throws {TicketError} `VALIDATION` when a value is not what JSON can hold
  */
-export function copyBatch(batch: AppendBatch): BatchCopy {
-  const { events, state, audit } = frozenJsonCopy({ events: batch.events, state: batch.state, audit: batch.audit })
-  const reuse = <T>(value: T, original: unknown, copied: unknown): T => (value === original ? (copied as T) : frozenJsonCopy(value))
-  const snapshot = batch.snapshot
-    ? { schemaVersion: batch.snapshot.schemaVersion, state: reuse(batch.snapshot.state, batch.state, state) }
-    : null
+export function freezeBatch(batch: AppendBatch): StoredBatch {
   const result = batch.command?.result
+  freezeStored({ events: batch.events, state: batch.state, audit: batch.audit, snapshot: batch.snapshot?.state, result }, 'batch')
+  const snapshot = batch.snapshot ? { schemaVersion: batch.snapshot.schemaVersion, state: batch.snapshot.state } : null
   const command =
     batch.command && result
       ? {
           recordedAt: canonicalTime(batch.command.recordedAt),
-          result: Object.freeze({
-            state: reuse(result.state, batch.state, state),
-            events: reuse(result.events, batch.events, events),
-            audit: reuse(result.audit, batch.audit, audit),
-          }),
+          result: Object.freeze({ state: result.state, events: result.events, audit: result.audit }),
         }
       : null
-  return { events, state, audit, snapshot, command }
-}
-
-/** A deep, frozen copy through JSON: exactly what a database would hand back. */
-function frozenJsonCopy<T>(value: T): T {
-  return deepFreeze(JSON.parse(JSON.stringify(value)) as T)
+  return { events: batch.events, state: batch.state, audit: batch.audit, snapshot, command }
 }
