@@ -9,6 +9,7 @@
 import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
+import { deepFreeze } from '../../core/reducer/mutable-ticket.js'
 import type { AppendBatch, CommandResult } from '../../store-contract/ticket-store.js'
 import { canonicalTime } from '../shared/canonical-time.js'
 import { freezeStored } from './freeze-stored.js'
@@ -58,7 +59,7 @@ export function commandKey(ticketId: string, commandId: string): string {
   return `${ticketId}\u0000${commandId}`
 }
 
-/** The parts of a batch the store keeps, frozen. */
+/** The parts of a batch the store keeps, frozen (copies, or the caller's own objects with `freezeInPlace`). */
 export interface StoredBatch {
   readonly events: readonly TicketEvent[]
   readonly state: Ticket
@@ -68,7 +69,7 @@ export interface StoredBatch {
 }
 
 /**
- * Checks and deep-freezes a batch's values in place, all in one walk before anything is
+ * With `freezeInPlace`: checks and deep-freezes a batch's values in place, all in one walk before anything is
  * written, so a value JSON cannot hold fails the whole batch. The store keeps the
  * caller's objects themselves (no copy): once frozen, neither side can change them, and
  * the parts a state shares with the one before it were frozen by an earlier append.
@@ -87,4 +88,35 @@ export function freezeBatch(batch: AppendBatch): StoredBatch {
         }
       : null
   return { events: batch.events, state: batch.state, audit: batch.audit, snapshot, command }
+}
+
+/**
+ * Copies a batch into frozen JSON, the default. The snapshot and the remembered result
+ * usually repeat the batch's own state, events and audit (the service passes the same
+ * objects): those are copied once and shared, which is safe because every copy is frozen.
+ */
+export function copyBatch(batch: AppendBatch): StoredBatch {
+  const { events, state, audit } = frozenJsonCopy({ events: batch.events, state: batch.state, audit: batch.audit })
+  const reuse = <T>(value: T, original: unknown, copied: unknown): T => (value === original ? (copied as T) : frozenJsonCopy(value))
+  const snapshot = batch.snapshot
+    ? { schemaVersion: batch.snapshot.schemaVersion, state: reuse(batch.snapshot.state, batch.state, state) }
+    : null
+  const result = batch.command?.result
+  const command =
+    batch.command && result
+      ? {
+          recordedAt: canonicalTime(batch.command.recordedAt),
+          result: Object.freeze({
+            state: reuse(result.state, batch.state, state),
+            events: reuse(result.events, batch.events, events),
+            audit: reuse(result.audit, batch.audit, audit),
+          }),
+        }
+      : null
+  return { events, state, audit, snapshot, command }
+}
+
+/** A deep, frozen copy through JSON: exactly what a database would hand back. */
+function frozenJsonCopy<T>(value: T): T {
+  return deepFreeze(JSON.parse(JSON.stringify(value)) as T)
 }
