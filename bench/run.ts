@@ -12,6 +12,7 @@ import { type BenchSection, formatRows } from './report.js'
 import { benchMemoryService } from './service-memory.js'
 import { benchSize } from './size.js'
 import { benchSqlite } from './sqlite.js'
+import { benchSqliteCosts } from './sqlite-costs.js'
 import { benchTimeTravel } from './time-travel.js'
 import { benchWebhooks } from './webhooks.js'
 
@@ -21,6 +22,7 @@ const sections: Record<string, BenchSection> = {
   instrumentation: benchInstrumentation,
   http: benchHttp,
   sqlite: benchSqlite,
+  'sqlite-costs': benchSqliteCosts,
   postgres: benchPostgres,
   'time-travel': benchTimeTravel,
   nats: benchNats,

@@ -30,8 +30,8 @@ function commandFor(states: Map<string, Ticket>, step: number) {
 }
 
 /** Runs the mix round-robin over `TICKETS` tickets through the service; returns seconds. */
-async function executeThroughService(withCommandIds: boolean, commands = COMMANDS): Promise<number> {
-  const tickets = createTicketService({ store: memoryStore(), ctx: { newId: createIdFactory() } })
+async function executeThroughService(withCommandIds: boolean, commands = COMMANDS, freezeInPlace = false): Promise<number> {
+  const tickets = createTicketService({ store: memoryStore({ freezeInPlace }), ctx: { newId: createIdFactory() } })
   const states = new Map<string, Ticket>()
   const start = performance.now()
   for (let step = 0; step < commands; step++) {
@@ -110,11 +110,26 @@ export const benchMemoryService: BenchSection = async () => {
   const coreSeconds = executeInCore()
   const serviceSeconds = await executeThroughService(false)
   const dedupeSeconds = await executeThroughService(true)
+  const inPlaceSeconds = await executeThroughService(false, COMMANDS, true)
+  const inPlaceDedupeSeconds = await executeThroughService(true, COMMANDS, true)
   const core = { name: 'pure handle, same commands, states in a Map', value: COMMANDS / coreSeconds }
   const mix = `${COMMANDS.toLocaleString('en-US')} commands over ${TICKETS} tickets`
   const rows: BenchRow[] = [
     { name: `memory execute, ${mix}`, value: COMMANDS / serviceSeconds, unit: 'commands/s', baseline: core },
     { name: `memory execute with meta.commandId, ${mix}`, value: COMMANDS / dedupeSeconds, unit: 'commands/s', baseline: core },
+    {
+      name: `memory({ freezeInPlace: true }) execute, ${mix}`,
+      value: COMMANDS / inPlaceSeconds,
+      unit: 'commands/s',
+      baseline: core,
+      target: '>= 0.5x baseline',
+    },
+    {
+      name: `memory({ freezeInPlace: true }) execute with meta.commandId, ${mix}`,
+      value: COMMANDS / inPlaceDedupeSeconds,
+      unit: 'commands/s',
+      baseline: core,
+    },
   ]
   const noOps = await measureNoOps()
   rows.push({

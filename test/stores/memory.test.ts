@@ -8,6 +8,7 @@ import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 describeStoreContract('memory', () => memoryStore())
 describeStoreContract('memory without snapshots', () => memoryStore({ supportsSnapshots: false }))
+describeStoreContract('memory frozen in place', () => memoryStore({ freezeInPlace: true }))
 // A store as written before the optional methods and capabilities existed: the service must manage without them.
 describeStoreContract('memory without optional methods', () => {
   const {
@@ -162,6 +163,35 @@ describe('memoryStore', () => {
     state.summary = 'tampered'
     expect((await store.readEvents({ limit: 10 }))[0]?.type).toBe('ticket:created')
     expect((await store.listTickets(listQuery(WORKSPACE)))[0]?.summary).toBe('Printer on fire')
+  })
+
+  it('with freezeInPlace freezes what it keeps, so a batch cannot be changed after appending it', async () => {
+    const store = memoryStore({ freezeInPlace: true })
+    const w = writer()
+    const { batch } = w.batch(ticketId(1), create())
+    const events = batch.events.map((event) => structuredClone(event))
+    const state = structuredClone(batch.state) as { summary: string | null }
+    await store.append({ ...batch, events, state: state as Ticket })
+    expect(() => {
+      ;(events[0] as { type: string }).type = 'tampered'
+    }).toThrow(TypeError)
+    expect(() => {
+      state.summary = 'tampered'
+    }).toThrow(TypeError)
+    expect((await store.readEvents({ limit: 10 }))[0]?.type).toBe('ticket:created')
+    expect((await store.listTickets(listQuery(WORKSPACE)))[0]?.summary).toBe('Printer on fire')
+  })
+
+  it('with freezeInPlace refuses what JSON cannot hold with VALIDATION, and freezes and writes nothing', async () => {
+    const store = memoryStore({ freezeInPlace: true })
+    const { batch } = writer().batch(ticketId(1), create())
+    const state = structuredClone(batch.state)
+    for (const extra of [Number.NaN, 10n, new Date(0), () => 1]) {
+      const audit = { ...structuredClone(batch.audit), extra } as unknown as AppendBatch['audit']
+      await expect(store.append({ ...batch, state, audit })).rejects.toMatchObject({ code: 'VALIDATION' })
+    }
+    expect(Object.isFrozen(state)).toBe(false)
+    expect(await store.currentVersion?.(ticketId(1))).toBe(0)
   })
 
   it('hands out frozen data, so a reader cannot change what the store holds', async () => {

@@ -135,6 +135,7 @@ describe('sqlite store migrations', () => {
         { version: 3 },
         { version: 4 },
         { version: 5 },
+        { version: 6 },
       ])
       // The tag table's reference moved with the rename.
       expect(database.prepare('PRAGMA foreign_key_list(ticket_tags)').all()).toEqual([
@@ -191,7 +192,7 @@ describe('sqlite store migrations', () => {
 
   it('prints migrations that a store with migrate: false accepts, each with its record', async () => {
     const { script, migrations, setup } = sqliteMigrationSql()
-    expect(migrations.map((step) => step.version)).toEqual([1, 2, 3, 4, 5])
+    expect(migrations.map((step) => step.version)).toEqual([1, 2, 3, 4, 5, 6])
     expect(setup).toContain('CREATE TABLE IF NOT EXISTS "ticket_schema_migrations"')
     for (const step of migrations)
       expect(step.sql).toContain(`INSERT INTO "ticket_schema_migrations" (version, description, applied_at) VALUES (${step.version}, `)
@@ -207,7 +208,7 @@ describe('sqlite store migrations', () => {
     await tickets.execute(ticketId(1), create(ticketId(1), 'migrated by hand'))
     expect((await tickets.list({ workspaceId: WORKSPACE })).result).toHaveLength(1)
     await tickets.close()
-    expect(sqliteMigrationSql({ tablePrefix: 'acme_', after: 2 }).migrations.map((step) => step.version)).toEqual([3, 4, 5])
+    expect(sqliteMigrationSql({ tablePrefix: 'acme_', after: 2 }).migrations.map((step) => step.version)).toEqual([3, 4, 5, 6])
   })
 
   it.skipIf(!hasSqlite3Cli())('prints a script the sqlite3 shell applies as is', async () => {
@@ -261,3 +262,78 @@ function hasSqlite3Cli(): boolean {
     return false
   }
 }
+
+describe('sqlite migration 6: the log without AUTOINCREMENT', () => {
+  /** A database at schema version 5, its log written with the store's own insert. */
+  async function databaseAt5(filename: string) {
+    const scratch = createTicketService({
+      store: sqliteStore({ filename: join(directory, `scratch-6-${files}.db`) }),
+      ctx: createTestContext(),
+    })
+    const written = [
+      await scratch.execute(ticketId(1), create(ticketId(1), 'Card declined')),
+      await scratch.execute(ticketId(1), { type: 'takeover', assigneeId: ALICE }),
+      await scratch.execute(ticketId(2), create(ticketId(2), 'Refund')),
+    ]
+    await scratch.close()
+    const { setup, migrations } = sqliteMigrationSql()
+    const database = new Database(filename)
+    database.exec(
+      ['BEGIN IMMEDIATE;', setup, ...migrations.filter((step) => step.version <= 5).map((step) => step.sql), 'COMMIT;'].join('\n'),
+    )
+    const insert = database.prepare(
+      'INSERT INTO ticket_events (id, ticket_id, workspace_id, version, type, occurred_at, payload, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    for (const event of written.flatMap((result) => result.events)) {
+      insert.run(
+        event.id,
+        event.ticketId,
+        event.workspaceId,
+        event.version,
+        event.type,
+        event.occurredAt,
+        JSON.stringify(event.payload),
+        JSON.stringify(event.meta),
+      )
+    }
+    const before = database.prepare('SELECT position, id FROM ticket_events ORDER BY position').all() as { position: number; id: string }[]
+    expect(database.prepare("SELECT sql FROM sqlite_master WHERE name = 'ticket_events'").get()).toEqual({
+      sql: expect.stringContaining('AUTOINCREMENT'),
+    })
+    database.close()
+    return { written, before }
+  }
+
+  it('keeps every position, drops sqlite_sequence’s row, and appends after the largest position', async () => {
+    const filename = freshFile()
+    const { written, before } = await databaseAt5(filename)
+    const store = sqliteStore({ filename })
+    const tickets = createTicketService({ store, ctx: createTestContext({ start: '2025-01-01T00:00:00.000Z' }) })
+    const log = (await tickets.events({ limit: 100 })).result
+    expect(log).toEqual(written.flatMap((result) => result.events))
+    // A reader's cursor from before the migration still pages on, into appends made after it.
+    const cursor = (log.at(-1) as { id: string }).id
+    const next = await tickets.execute(ticketId(1), { type: 'tag', tagId: TAG })
+    expect((await tickets.events({ afterId: cursor, limit: 100 })).result).toEqual(next.events)
+    expect(await tickets.load(ticketId(1))).toEqual(next.state)
+    await tickets.close()
+
+    const database = new Database(filename, { readonly: true })
+    try {
+      const rows = database.prepare('SELECT position, id FROM ticket_events ORDER BY position').all() as { position: number; id: string }[]
+      expect(rows.slice(0, before.length)).toEqual(before)
+      expect(rows.slice(before.length).map((row) => row.position)).toEqual(
+        next.events.map((_, index) => (before.at(-1) as { position: number }).position + index + 1),
+      )
+      expect(database.prepare("SELECT sql FROM sqlite_master WHERE name = 'ticket_events'").get()).toEqual({
+        sql: expect.not.stringContaining('AUTOINCREMENT'),
+      })
+      expect(database.prepare("SELECT count(*) AS n FROM sqlite_sequence WHERE name = 'ticket_events'").get()).toEqual({ n: 0 })
+      expect(objects(filename).indexes).toEqual(expect.arrayContaining(['ticket_events_by_workspace', 'ticket_events_by_type']))
+      expect(database.prepare('SELECT max(version) AS version FROM ticket_schema_migrations').get()).toEqual({ version: 6 })
+      expect(database.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' })
+    } finally {
+      database.close()
+    }
+  })
+})

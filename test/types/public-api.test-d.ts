@@ -142,6 +142,14 @@ describe('the public API types', () => {
     expectTypeOf<Omit<TicketStore, 'readAudits'>>().toExtend<TicketStore>()
   })
 
+  it('types the memory store options', () => {
+    memoryStore({ freezeInPlace: true, supportsSnapshots: false })
+    // @ts-expect-error a misspelled option is a compile error
+    memoryStore({ freezeInplace: true })
+    // @ts-expect-error freezeInPlace is a boolean
+    memoryStore({ freezeInPlace: 'yes' })
+  })
+
   it('types prune: optional on a store, present on the built-in ones', () => {
     expectTypeOf<NonNullable<TicketStore['prune']>>().toEqualTypeOf<(options: PruneOptions) => Promise<number>>()
     expectTypeOf<PruneOptions['before']>().toEqualTypeOf<string | Date>()

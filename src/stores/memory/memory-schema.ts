@@ -1,6 +1,6 @@
 /**
- * The memory store's tables: plain maps and arrays, and the frozen JSON copies that go
- * into them. Nothing persists, so there is nothing to migrate: a new store starts with
+ * The memory store's tables: plain maps and arrays, and the frozen values that go into
+ * them. Nothing persists, so there is nothing to migrate: a new store starts with
  * the newest "schema".
  *
  * @internal
@@ -12,6 +12,7 @@ import type { Ticket } from '../../core/model/ticket.js'
 import { deepFreeze } from '../../core/reducer/mutable-ticket.js'
 import type { AppendBatch, CommandResult } from '../../store-contract/ticket-store.js'
 import { canonicalTime } from '../shared/canonical-time.js'
+import { freezeStored } from './freeze-stored.js'
 
 /** One ticket's stream, its projection row, snapshots and audit trail. */
 export interface StoredTicket {
@@ -58,8 +59,8 @@ export function commandKey(ticketId: string, commandId: string): string {
   return `${ticketId}\u0000${commandId}`
 }
 
-/** The parts of a batch the store keeps, as frozen JSON copies. */
-export interface BatchCopy {
+/** The parts of a batch the store keeps, frozen (copies, or the caller's own objects with `freezeInPlace`). */
+export interface StoredBatch {
   readonly events: readonly TicketEvent[]
   readonly state: Ticket
   readonly audit: Audit | null
@@ -68,11 +69,33 @@ export interface BatchCopy {
 }
 
 /**
- * Copies a batch. The snapshot and the remembered result usually repeat the batch's own
- * state, events and audit (the service passes the same objects): those are copied once
- * and shared, which is safe because every copy is frozen.
+ * With `freezeInPlace`: checks and deep-freezes a batch's values in place, all in one walk before anything is
+ * written, so a value JSON cannot hold fails the whole batch. The store keeps the
+ * caller's objects themselves (no copy): once frozen, neither side can change them, and
+ * the parts a state shares with the one before it were frozen by an earlier append.
+ *
+ * @throws {TicketError} `VALIDATION` when a value is not what JSON can hold
  */
-export function copyBatch(batch: AppendBatch): BatchCopy {
+export function freezeBatch(batch: AppendBatch): StoredBatch {
+  const result = batch.command?.result
+  freezeStored({ events: batch.events, state: batch.state, audit: batch.audit, snapshot: batch.snapshot?.state, result }, 'batch')
+  const snapshot = batch.snapshot ? { schemaVersion: batch.snapshot.schemaVersion, state: batch.snapshot.state } : null
+  const command =
+    batch.command && result
+      ? {
+          recordedAt: canonicalTime(batch.command.recordedAt),
+          result: Object.freeze({ state: result.state, events: result.events, audit: result.audit }),
+        }
+      : null
+  return { events: batch.events, state: batch.state, audit: batch.audit, snapshot, command }
+}
+
+/**
+ * Copies a batch into frozen JSON, the default. The snapshot and the remembered result
+ * usually repeat the batch's own state, events and audit (the service passes the same
+ * objects): those are copied once and shared, which is safe because every copy is frozen.
+ */
+export function copyBatch(batch: AppendBatch): StoredBatch {
   const { events, state, audit } = frozenJsonCopy({ events: batch.events, state: batch.state, audit: batch.audit })
   const reuse = <T>(value: T, original: unknown, copied: unknown): T => (value === original ? (copied as T) : frozenJsonCopy(value))
   const snapshot = batch.snapshot

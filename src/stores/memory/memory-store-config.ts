@@ -14,4 +14,14 @@ export interface MemoryStoreOptions {
    * whole stream — useful to measure what snapshots save.
    */
   readonly supportsSnapshots?: boolean
+  /**
+   * Keep the appended objects themselves, deep-frozen in place, instead of frozen JSON
+   * copies (default `false`). An append then costs what the command changed, not a copy
+   * of the whole batch: `execute` runs about twice as fast (see docs/performance.md). The
+   * price: the caller's objects become frozen — the events, state and audit of every
+   * batch, and so the results `execute` returns, whatever the service's `freeze` option
+   * says. Appended values must still be plain JSON; anything else (also `NaN` and
+   * `Infinity`) fails the append with `VALIDATION` and freezes and writes nothing.
+   */
+  readonly freezeInPlace?: boolean
 }

@@ -4,7 +4,7 @@ import type { AppendBatch, PrunableTicketStore, StoredStream } from '../../store
 import { canonicalTime } from '../shared/canonical-time.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { commandRecordedError, versionConflictError } from '../shared/store-errors.js'
-import { commandKey, copyBatch, createMemoryTables, type StoredTicket } from './memory-schema.js'
+import { commandKey, copyBatch, createMemoryTables, freezeBatch, type StoredTicket } from './memory-schema.js'
 import { findCommand, listTickets, pruneCommands, readAudits, readEvents } from './memory-statements.js'
 import type { MemoryStoreOptions } from './memory-store-config.js'
 
@@ -12,6 +12,7 @@ const optionsSchema = z.optional(
   z.strictObject({
     name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
     supportsSnapshots: z.optional(z.boolean()),
+    freezeInPlace: z.optional(z.boolean()),
   }),
 )
 
@@ -22,9 +23,9 @@ const optionsSchema = z.optional(
  * It follows the whole {@link PrunableTicketStore | TicketStore} contract: atomic appends with an expected
  * version, one global order (append order) with `afterId` paging, the `list()`
  * projection, snapshots per schema version, the audit trail (`readAudits`) and
- * idempotency records, which `prune({ before })` deletes. Data goes in and
- * out as frozen JSON copies, so neither the caller nor the store can change the other's
- * objects by accident.
+ * idempotency records, which `prune({ before })` deletes. Data goes in and out as frozen
+ * JSON copies — or, with `freezeInPlace`, as the caller's own objects deep-frozen in
+ * place — so neither the caller nor the store can change the other's objects by accident.
  *
  * @throws {TicketError} `VALIDATION` when the options are malformed
  *
@@ -39,6 +40,7 @@ const optionsSchema = z.optional(
 export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
   parseWith(optionsSchema, options, 'memory store options')
   const supportsSnapshots = options?.supportsSnapshots ?? true
+  const keep = options?.freezeInPlace === true ? freezeBatch : copyBatch
   const tables = createMemoryTables()
 
   return {
@@ -77,9 +79,9 @@ export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
         throw commandRecordedError(batch.ticketId, batch.command?.commandId ?? '', actualVersion)
       }
 
-      // Copy everything before writing anything, so a value JSON cannot hold fails the
-      // whole batch and leaves the store as it was.
-      const copy = copyBatch(batch)
+      // Copy (or check and freeze) everything before writing anything, so a value JSON
+      // cannot hold fails the whole batch and leaves the store as it was.
+      const copy = keep(batch)
 
       const ticket: StoredTicket = stored ?? {
         workspaceId: batch.workspaceId,

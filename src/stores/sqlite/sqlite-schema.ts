@@ -2,9 +2,10 @@
  * The SQLite tables of `ticket-events` and their numbered migrations, for one table
  * prefix. With the default prefix `ticket_`:
  *
- * - `ticket_events`: the log. `position` (INTEGER PRIMARY KEY AUTOINCREMENT) is the one
- *   global order: SQLite serialises writers, so commit order is position order, and
- *   AUTOINCREMENT never reuses a position. `(ticket_id, version)` is unique.
+ * - `ticket_events`: the log. `position` (INTEGER PRIMARY KEY, the rowid) is the one
+ *   global order: SQLite serialises writers, so commit order is position order, and an
+ *   append-only log never hands out a position twice (a new row takes the largest plus
+ *   one; until migration 6 it was AUTOINCREMENT). `(ticket_id, version)` is unique.
  * - `ticket_projections`: the `list()` projection, one row per ticket, written in the
  *   same transaction as its events: a column per filter plus the whole state as JSON.
  *   `summary_folded` is the lower-cased summary (`''` when there is none) that `search`
@@ -181,6 +182,44 @@ function sqliteMigrations({ prefix, names: n, quoted: t }: SqliteTables): readon
       },
       statements: summarySearchStatements({ names: n, quoted: t }),
     },
+    {
+      version: 6,
+      description: 'the log rebuilt without AUTOINCREMENT, which wrote sqlite_sequence on every append',
+      statements: logWithoutAutoincrement({ names: n, quoted: t }),
+    },
+  ]
+}
+
+/**
+ * The log rebuilt with `position INTEGER PRIMARY KEY` (a plain rowid alias): SQLite can
+ * only drop `AUTOINCREMENT` by copying the table. A new row takes the largest position
+ * plus one, which is the same order as before: the log is append-only, so its largest
+ * position is never deleted and never handed out again. Positions are copied as they
+ * are, so every `afterId` a reader holds stays valid. Dropping the old table also drops
+ * its indexes and its `sqlite_sequence` row.
+ */
+function logWithoutAutoincrement({ names: n, quoted: t }: Pick<SqliteTables, 'names' | 'quoted'>): string[] {
+  const i = quoteIdentifier
+  const rebuilt = i(`${n.events}_rebuilt`)
+  const columns = 'position, id, ticket_id, workspace_id, version, type, occurred_at, payload, meta'
+  return [
+    `CREATE TABLE ${rebuilt} (
+  position     INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  ticket_id    TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  type         TEXT NOT NULL,
+  occurred_at  TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  meta         TEXT NOT NULL,
+  UNIQUE (ticket_id, version)
+)`,
+    `INSERT INTO ${rebuilt} (${columns}) SELECT ${columns} FROM ${t.events} ORDER BY position`,
+    `DROP TABLE ${t.events}`,
+    `ALTER TABLE ${rebuilt} RENAME TO ${t.events}`,
+    `CREATE INDEX ${i(`${n.events}_by_workspace`)} ON ${t.events} (workspace_id, position)`,
+    `CREATE INDEX ${i(`${n.events}_by_type`)} ON ${t.events} (type, position)`,
   ]
 }
 
@@ -217,7 +256,7 @@ END`,
 }
 
 /** The newest schema version of the SQLite ticket store. */
-export const SQLITE_SCHEMA_VERSION = 5
+export const SQLITE_SCHEMA_VERSION = 6
 
 /** The setup and record statements of a migrations table, shared by the ticket store and the webhook dedupe store. */
 export function sqliteMigrationBookkeeping(migrationsTable: string): Pick<MigrationPlan, 'lock' | 'setup' | 'record'> {

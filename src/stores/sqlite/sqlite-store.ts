@@ -90,8 +90,8 @@ const optionsSchema = z
  * Every append is one `BEGIN IMMEDIATE` transaction: the version check, the events,
  * the `list()` projection row and its tags, the audit, the snapshot and the command
  * record commit together or not at all. The log's global order is the events'
- * `position` (`INTEGER PRIMARY KEY AUTOINCREMENT`): SQLite has one writer at a time, so
- * positions are handed out in commit order and a reader paging with `afterId` never
+ * `position` (`INTEGER PRIMARY KEY`, the largest plus one): SQLite has one writer at a
+ * time, so positions are handed out in commit order and a reader paging with `afterId` never
  * skips a late commit.
  *
  * Durability: with `synchronous = NORMAL` (the default) an acknowledged command survives
