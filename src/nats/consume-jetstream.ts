@@ -17,7 +17,8 @@ import { abortableSleep } from '../subscriptions/abortable-sleep.js'
 import { retryDelay, toRetryPolicy } from '../subscriptions/retry-policy.js'
 import { filterSubjectsOrPartition, jetStreamConsumerShape, toNanos } from './consumer-options.js'
 import { decodeEventMessage } from './event-message.js'
-import { isConsumerNotFound, toTicketError } from './nats-errors.js'
+import { existingConsumer } from './existing-consumer.js'
+import { toTicketError } from './nats-errors.js'
 import {
   assertOpen,
   functionSchema,
@@ -271,12 +272,7 @@ export function consumeJetStream(options: ConsumeJetStreamOptions): JetStreamCon
       filter_subject: filter.filter_subject,
       filter_subjects: filter.filter_subjects,
     }
-    let existing: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined
-    try {
-      existing = await manager.consumers.info(stream, durable)
-    } catch (error) {
-      if (!isConsumerNotFound(error)) throw error
-    }
+    const existing = await existingConsumer(manager, stream, durable)
     if (existing === undefined) {
       const { filter_subject, filter_subjects, ...rest } = settings
       await manager.consumers.add(stream, {

@@ -18,7 +18,8 @@ import { retryDelay, toRetryPolicy } from '../subscriptions/retry-policy.js'
 import type { WebhookEventSource, WebhookEventSourceRequest } from '../webhooks/dispatcher/event-source.js'
 import { filterSubjectsOrPartition, jetStreamConsumerShape, toNanos } from './consumer-options.js'
 import { decodeEventMessage } from './event-message.js'
-import { isConsumerNotFound, toTicketError } from './nats-errors.js'
+import { existingConsumer } from './existing-consumer.js'
+import { toTicketError } from './nats-errors.js'
 import { assertOpen, jetStreamNameSchema, type NatsConnectionLike, natsConnectionSchema, onConnectionClosed } from './nats-options.js'
 import { DEFAULT_SUBJECT_PREFIX } from './subjects.js'
 
@@ -141,12 +142,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
     const [only] = filters
     const filter = filters.length === 1 && only !== undefined ? { filter_subject: only } : { filter_subjects: [...filters] }
     const settings = { ack_wait: toNanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: -1 }
-    let existing: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined
-    try {
-      existing = await manager.consumers.info(stream, name)
-    } catch (error) {
-      if (!isConsumerNotFound(error)) throw error
-    }
+    const existing = await existingConsumer(manager, stream, name)
     if (existing === undefined) {
       await manager.consumers.add(stream, {
         durable_name: name,
