@@ -15,8 +15,10 @@ import { isTicketError, TicketError } from '../core/errors/ticket-error.js'
 import { EVENT_TYPES, type TicketEvent, type TicketEventType } from '../core/model/event.js'
 import { abortableSleep } from '../subscriptions/abortable-sleep.js'
 import { retryDelay, toRetryPolicy } from '../subscriptions/retry-policy.js'
+import { filterSubjectsOrPartition, jetStreamConsumerShape, toNanos } from './consumer-options.js'
 import { decodeEventMessage } from './event-message.js'
-import { isConsumerNotFound, toTicketError } from './nats-errors.js'
+import { existingConsumer } from './existing-consumer.js'
+import { toTicketError } from './nats-errors.js'
 import {
   assertOpen,
   functionSchema,
@@ -27,8 +29,7 @@ import {
   runOnce,
   signalSchema,
 } from './nats-options.js'
-import { subjectPrefixSchema, ticketSubjectFilter } from './subjects.js'
-import { MAX_PARTITIONS } from './ticket-partition.js'
+import { ticketSubjectFilter } from './subjects.js'
 
 /** What the handler is told besides the event. */
 export interface JetStreamDelivery {
@@ -152,38 +153,18 @@ const optionsSchema = z
     stream: jetStreamNameSchema,
     durable: jetStreamNameSchema,
     types: z.optional(z.array(z.enum(EVENT_TYPES as [TicketEventType, ...TicketEventType[]])).check(z.minLength(1), z.maxLength(100))),
-    partition: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_PARTITIONS - 1))),
-    subjectPrefix: z.optional(subjectPrefixSchema),
-    filterSubjects: z.optional(
-      z
-        .array(z.string().check(z.minLength(1), z.maxLength(1024), z.regex(/^\S+$/, { error: 'Expected a subject without whitespace' })))
-        .check(z.minLength(1), z.maxLength(100)),
-    ),
+    ...jetStreamConsumerShape,
     handler: functionSchema,
-    maxAckPending: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
     maxDeliver: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
     backoff: z.optional(z.array(z.int().check(z.minimum(0), z.maximum(86_400_000))).check(z.minLength(1), z.maxLength(100))),
-    ackWaitMs: z.optional(z.int().check(z.minimum(1000), z.maximum(86_400_000))),
-    prefetch: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
     onDeadLetter: z.optional(functionSchema),
     onError: z.optional(functionSchema),
   })
-  .check(
-    z.superRefine((options, ctx) => {
-      if (options.filterSubjects !== undefined && (options.partition !== undefined || options.subjectPrefix !== undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['filterSubjects'],
-          message: 'Give either filterSubjects or partition / subjectPrefix, not both',
-        })
-      }
-    }),
-  )
+  .check(filterSubjectsOrPartition())
 
 const DEFAULT_BACKOFF_MS = [1000, 5000, 30_000] as const
 /** How long a connect step waits between attempts: the subscription defaults. */
 const CONNECT_RETRY = toRetryPolicy()
-const toNanos = (ms: number): number => ms * 1_000_000
 
 /** Whether the server's version is at least `major.minor`. */
 function serverAtLeast(version: string | undefined, major: number, minor: number): boolean {
@@ -291,12 +272,7 @@ export function consumeJetStream(options: ConsumeJetStreamOptions): JetStreamCon
       filter_subject: filter.filter_subject,
       filter_subjects: filter.filter_subjects,
     }
-    let existing: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined
-    try {
-      existing = await manager.consumers.info(stream, durable)
-    } catch (error) {
-      if (!isConsumerNotFound(error)) throw error
-    }
+    const existing = await existingConsumer(manager, stream, durable)
     if (existing === undefined) {
       const { filter_subject, filter_subjects, ...rest } = settings
       await manager.consumers.add(stream, {

@@ -16,11 +16,12 @@ import { abortableSleep } from '../subscriptions/abortable-sleep.js'
 import { retryDelay, toRetryPolicy } from '../subscriptions/retry-policy.js'
 // Type-only: the webhooks entry is not loaded at runtime by this one.
 import type { WebhookEventSource, WebhookEventSourceRequest } from '../webhooks/dispatcher/event-source.js'
+import { filterSubjectsOrPartition, jetStreamConsumerShape, toNanos } from './consumer-options.js'
 import { decodeEventMessage } from './event-message.js'
-import { isConsumerNotFound, toTicketError } from './nats-errors.js'
+import { existingConsumer } from './existing-consumer.js'
+import { toTicketError } from './nats-errors.js'
 import { assertOpen, jetStreamNameSchema, type NatsConnectionLike, natsConnectionSchema, onConnectionClosed } from './nats-options.js'
-import { DEFAULT_SUBJECT_PREFIX, subjectPrefixSchema } from './subjects.js'
-import { MAX_PARTITIONS } from './ticket-partition.js'
+import { DEFAULT_SUBJECT_PREFIX } from './subjects.js'
 
 /** Options of {@link jetStreamEventSource}. */
 export interface JetStreamEventSourceOptions {
@@ -62,28 +63,9 @@ const optionsSchema = z
     nats: natsConnectionSchema,
     stream: jetStreamNameSchema,
     durable: z.string().check(z.minLength(1), z.maxLength(40), z.regex(/^[A-Za-z0-9_-]+$/, { error: 'Expected letters, digits, _ and -' })),
-    partition: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_PARTITIONS - 1))),
-    subjectPrefix: z.optional(subjectPrefixSchema),
-    filterSubjects: z.optional(
-      z
-        .array(z.string().check(z.minLength(1), z.maxLength(1024), z.regex(/^\S+$/, { error: 'Expected a subject without whitespace' })))
-        .check(z.minLength(1), z.maxLength(100)),
-    ),
-    maxAckPending: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
-    ackWaitMs: z.optional(z.int().check(z.minimum(1000), z.maximum(86_400_000))),
-    prefetch: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+    ...jetStreamConsumerShape,
   })
-  .check(
-    z.superRefine((options, ctx) => {
-      if (options.filterSubjects !== undefined && (options.partition !== undefined || options.subjectPrefix !== undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['filterSubjects'],
-          message: 'Give either filterSubjects or partition / subjectPrefix, not both',
-        })
-      }
-    }),
-  )
+  .check(filterSubjectsOrPartition())
 
 const CONNECT_RETRY = toRetryPolicy()
 /** How many recently taken sequences a session remembers, to drop redelivered copies. */
@@ -100,7 +82,6 @@ function answer(send: () => void): void {
     // Closed or draining: nothing left to tell JetStream on this connection.
   }
 }
-const toNanos = (ms: number): number => ms * 1_000_000
 
 /** The consumer an endpoint reads through: `<durable>-<endpoint id>`, with the id's `.` and `:` (not allowed in names) as `_`. */
 export function webhookConsumerName(durable: string, endpointId: string): string {
@@ -161,12 +142,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
     const [only] = filters
     const filter = filters.length === 1 && only !== undefined ? { filter_subject: only } : { filter_subjects: [...filters] }
     const settings = { ack_wait: toNanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: -1 }
-    let existing: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined
-    try {
-      existing = await manager.consumers.info(stream, name)
-    } catch (error) {
-      if (!isConsumerNotFound(error)) throw error
-    }
+    const existing = await existingConsumer(manager, stream, name)
     if (existing === undefined) {
       await manager.consumers.add(stream, {
         durable_name: name,

@@ -4,15 +4,13 @@
  *
  * @module
  */
-import { beforeEach, describe, expect, it } from 'vitest'
-import * as z from 'zod/mini'
-import { parseWith } from '../core/commands/parse-command.js'
+import { beforeEach, describe } from 'vitest'
 import type { DedupeStore } from '../webhooks/consumer/dedupe-store.js'
 import { defineDedupeBasicsTests } from './dedupe-store-contract/basics-tests.js'
 import { defineDedupeClaimTests } from './dedupe-store-contract/claim-tests.js'
-import type { DedupeContractContext, DefineDedupeTest } from './dedupe-store-contract/dedupe-contract-test.js'
+import type { DedupeContractContext } from './dedupe-store-contract/dedupe-contract-test.js'
 import { defineDedupeExpiryTests } from './dedupe-store-contract/expiry-tests.js'
-import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from './store-contract/skip-list.js'
+import { parseConformanceArguments, skipListedTests } from './store-contract/conformance-suite.js'
 
 /** Options of {@link describeDedupeStoreContract}. */
 export interface DedupeStoreContractOptions {
@@ -25,14 +23,6 @@ export interface DedupeStoreContractOptions {
 
 /** Makes a fresh, empty dedupe store that shares no records with the stores made before it. */
 export type DedupeStoreFactory = () => DedupeStore | Promise<DedupeStore>
-
-const argumentsSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(200)),
-  makeStore: z.custom<DedupeStoreFactory>((value: unknown) => typeof value === 'function', {
-    error: 'Expected a function that makes a dedupe store',
-  }),
-  options: z.optional(z.strictObject({ skip: z.optional(z.record(z.string(), z.string())) })),
-})
 
 /**
  * Registers the dedupe store conformance suite with vitest: call it from a test file of
@@ -69,27 +59,15 @@ const argumentsSchema = z.strictObject({
  * ```
  */
 export function describeDedupeStoreContract(name: string, makeStore: DedupeStoreFactory, options?: DedupeStoreContractOptions): void {
-  parseWith(argumentsSchema, { name, makeStore, options }, 'describeDedupeStoreContract arguments')
-  const skip = options?.skip ?? {}
-  const titles = new Set<string>()
+  const skip = parseConformanceArguments('describeDedupeStoreContract', 'Expected a function that makes a dedupe store', {
+    name,
+    makeStore,
+    options,
+  })
 
   describe(`dedupe store contract: ${name}`, () => {
     let current: DedupeContractContext | undefined
-
-    const test: DefineDedupeTest = (title, body) => {
-      if (titles.has(title))
-        throw new Error(`Two conformance tests share the title ${JSON.stringify(title)}; skip lists need unique titles.`)
-      titles.add(title)
-      const reason = skip[title]
-      if (hasReason(reason)) {
-        it.skip(skippedTitle(title, reason), () => {})
-        return
-      }
-      it(title, async () => {
-        if (current === undefined) throw new Error('The conformance suite has no store: makeStore() failed in beforeEach.')
-        await body(current)
-      })
-    }
+    const { test, checkSkipList } = skipListedTests<DedupeContractContext>('describeDedupeStoreContract', name, skip, () => current)
 
     // The tests share one `current` world, so they must not run concurrently.
     const sequential = describe.sequential ?? describe
@@ -104,9 +82,6 @@ export function describeDedupeStoreContract(name: string, makeStore: DedupeStore
       describe('expiry', () => defineDedupeExpiryTests(test))
     })
 
-    it(SKIP_LIST_CHECK_TITLE, () => {
-      const problems = skipListProblems(skip, titles)
-      expect(problems, `Fix the skip list of describeDedupeStoreContract(${JSON.stringify(name)}):\n${problems.join('\n')}`).toEqual([])
-    })
+    checkSkipList()
   })
 }

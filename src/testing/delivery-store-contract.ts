@@ -4,11 +4,9 @@
  *
  * @module
  */
-import { beforeEach, describe, expect, it } from 'vitest'
-import * as z from 'zod/mini'
-import { parseWith } from '../core/commands/parse-command.js'
+import { beforeEach, describe, expect } from 'vitest'
 import type { DeadLetter, DeliveryStore } from '../webhooks/dispatcher/delivery-store.js'
-import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from './store-contract/skip-list.js'
+import { parseConformanceArguments, skipListedTests } from './store-contract/conformance-suite.js'
 
 /** Options of {@link describeDeliveryStoreContract}. */
 export interface DeliveryStoreContractOptions {
@@ -18,14 +16,6 @@ export interface DeliveryStoreContractOptions {
 
 /** Makes a fresh, empty delivery store that shares nothing with the stores made before it. */
 export type DeliveryStoreFactory = () => DeliveryStore | Promise<DeliveryStore>
-
-const argumentsSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(200)),
-  makeStore: z.custom<DeliveryStoreFactory>((value: unknown) => typeof value === 'function', {
-    error: 'Expected a function that makes a delivery store',
-  }),
-  options: z.optional(z.strictObject({ skip: z.optional(z.record(z.string(), z.string())) })),
-})
 
 // The suite's own clock, far from the wall clock.
 const T0 = 1_000_000_000
@@ -70,24 +60,15 @@ function letter(overrides: Partial<DeadLetter> = {}): DeadLetter {
  * ```
  */
 export function describeDeliveryStoreContract(name: string, makeStore: DeliveryStoreFactory, options?: DeliveryStoreContractOptions): void {
-  parseWith(argumentsSchema, { name, makeStore, options }, 'describeDeliveryStoreContract arguments')
-  const skip = options?.skip ?? {}
-  const titles = new Set<string>()
+  const skip = parseConformanceArguments('describeDeliveryStoreContract', 'Expected a function that makes a delivery store', {
+    name,
+    makeStore,
+    options,
+  })
 
   describe(`delivery store contract: ${name}`, () => {
     let store: DeliveryStore | undefined
-    const test = (title: string, body: (store: DeliveryStore) => Promise<void>) => {
-      titles.add(title)
-      const reason = skip[title]
-      if (hasReason(reason)) {
-        it.skip(skippedTitle(title, reason), () => {})
-        return
-      }
-      it(title, async () => {
-        if (store === undefined) throw new Error('The conformance suite has no store: makeStore() failed in beforeEach.')
-        await body(store)
-      })
-    }
+    const { test, checkSkipList } = skipListedTests<DeliveryStore>('describeDeliveryStoreContract', name, skip, () => store)
     const acquire = (s: DeliveryStore, owner: string, now = T0, endpointId = 'crm') =>
       s.acquireLease({ endpointId, owner, now, expiresAt: now + 30_000 })
 
@@ -198,9 +179,6 @@ export function describeDeliveryStoreContract(name: string, makeStore: DeliveryS
       })
     })
 
-    it(SKIP_LIST_CHECK_TITLE, () => {
-      const problems = skipListProblems(skip, titles)
-      expect(problems, `Fix the skip list of describeDeliveryStoreContract(${JSON.stringify(name)}):\n${problems.join('\n')}`).toEqual([])
-    })
+    checkSkipList()
   })
 }

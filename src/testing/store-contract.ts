@@ -3,14 +3,12 @@
  *
  * @module
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import * as z from 'zod/mini'
-import { parseWith } from '../core/commands/parse-command.js'
+import { afterEach, beforeEach, describe } from 'vitest'
 import type { TicketStore } from '../store-contract/ticket-store.js'
 import { defineAppendTests } from './store-contract/append-tests.js'
 import { defineAuditsTests } from './store-contract/audits-tests.js'
+import { parseConformanceArguments, skipListedTests } from './store-contract/conformance-suite.js'
 import { type ContractContext, openContractContext } from './store-contract/contract-context.js'
-import type { DefineContractTest } from './store-contract/contract-test.js'
 import { defineEventsQueryTests } from './store-contract/events-query-tests.js'
 import { defineGlobalOrderTests } from './store-contract/global-order-tests.js'
 import { defineIdempotencyTests } from './store-contract/idempotency-tests.js'
@@ -18,7 +16,6 @@ import { defineListCursorTests } from './store-contract/list-cursor-tests.js'
 import { defineListTests } from './store-contract/list-tests.js'
 import { defineLostAppendTests } from './store-contract/lost-append-tests.js'
 import { definePruneTests } from './store-contract/prune-tests.js'
-import { hasReason, SKIP_LIST_CHECK_TITLE, skipListProblems, skippedTitle } from './store-contract/skip-list.js'
 import { defineSnapshotTests } from './store-contract/snapshot-tests.js'
 import { defineStoreBasicsTests } from './store-contract/store-basics-tests.js'
 import { defineTextAndIdTests } from './store-contract/text-and-id-tests.js'
@@ -39,12 +36,6 @@ export interface StoreContractOptions {
 
 /** Makes a fresh, empty store that shares nothing with the stores made before it. */
 export type StoreFactory = () => TicketStore | Promise<TicketStore>
-
-const argumentsSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(200)),
-  makeStore: z.custom<StoreFactory>((value: unknown) => typeof value === 'function', { error: 'Expected a function that makes a store' }),
-  options: z.optional(z.strictObject({ skip: z.optional(z.record(z.string(), z.string())) })),
-})
 
 /**
  * Registers the store conformance suite with vitest: call it from a test file of your
@@ -112,27 +103,11 @@ const argumentsSchema = z.strictObject({
  * ```
  */
 export function describeStoreContract(name: string, makeStore: StoreFactory, options?: StoreContractOptions): void {
-  parseWith(argumentsSchema, { name, makeStore, options }, 'describeStoreContract arguments')
-  const skip = options?.skip ?? {}
-  const titles = new Set<string>()
+  const skip = parseConformanceArguments('describeStoreContract', 'Expected a function that makes a store', { name, makeStore, options })
 
   describe(`store contract: ${name}`, () => {
     let current: ContractContext | undefined
-
-    const test: DefineContractTest = (title, body) => {
-      if (titles.has(title))
-        throw new Error(`Two conformance tests share the title ${JSON.stringify(title)}; skip lists need unique titles.`)
-      titles.add(title)
-      const reason = skip[title]
-      if (hasReason(reason)) {
-        it.skip(skippedTitle(title, reason), () => {})
-        return
-      }
-      it(title, async () => {
-        if (current === undefined) throw new Error('The conformance suite has no store: makeStore() failed in beforeEach.')
-        await body(current)
-      })
-    }
+    const { test, checkSkipList } = skipListedTests<ContractContext>('describeStoreContract', name, skip, () => current)
 
     // The tests share one `current` world, so they must not run concurrently even when
     // the caller's config says `sequence.concurrent`. `bun test` runs this suite through
@@ -167,9 +142,6 @@ export function describeStoreContract(name: string, makeStore: StoreFactory, opt
       describe('the audit trail', () => defineAuditsTests(test))
     })
 
-    it(SKIP_LIST_CHECK_TITLE, () => {
-      const problems = skipListProblems(skip, titles)
-      expect(problems, `Fix the skip list of describeStoreContract(${JSON.stringify(name)}):\n${problems.join('\n')}`).toEqual([])
-    })
+    checkSkipList()
   })
 }

@@ -1,30 +1,21 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTicketService, isTicketError, memoryCheckpoint, type TicketError, type TicketEvent } from '../../src/index.js'
+import { createTicketService, isTicketError, type TicketError, type TicketEvent } from '../../src/index.js'
 import {
   type ConsumeJetStreamOptions,
   type ConsumerStopped,
   consumeJetStream,
   type DeadLetter,
-  relayToJetStream,
   ticketPartition,
 } from '../../src/nats/index.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { createIdempotentConsumer, memoryDedupeStore } from '../../src/webhooks/index.js'
+import { rejectionOf } from '../support/core-fixtures.js'
 import { createNatsTestServer, eventually, NATS_SKIP_REASON, uniqueName } from '../support/nats.js'
-import { byTicket, fillLog, readLog, WORKSPACES } from './nats-fixtures.js'
+import { byTicket, relayFilledLog, WORKSPACES } from './nats-fixtures.js'
 
 if (NATS_SKIP_REASON) console.warn(NATS_SKIP_REASON)
-
-async function rejectionOf(promise: Promise<unknown>): Promise<TicketError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  if (!isTicketError(error)) throw new Error(`expected a TicketError, got ${String(error)}`)
-  return error
-}
 
 describe.skipIf(NATS_SKIP_REASON !== undefined)('consumeJetStream', () => {
   const server = createNatsTestServer()
@@ -36,25 +27,7 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('consumeJetStream', () => {
 
   /** A stream holding a relayed log of `tickets` tickets (optionally partitioned). */
   async function relayedStream(tickets: number, comments: number, partitions?: number) {
-    const { stream, subjectPrefix } = await server.createStream()
-    const service = createTicketService({ store: memoryStore() })
-    await fillLog(service, tickets, comments)
-    const log = await readLog(service)
-    const checkpoint = memoryCheckpoint()
-    const controller = new AbortController()
-    const running = relayToJetStream({
-      service,
-      nats,
-      stream,
-      subjectPrefix,
-      checkpoint,
-      pollIntervalMs: 20,
-      ...(partitions === undefined ? {} : { partitions }),
-    }).run(controller.signal)
-    await eventually(() => checkpoint.position === log.at(-1)?.id, 'the relay to publish the log')
-    controller.abort()
-    await running
-    return { stream, subjectPrefix, log }
+    return relayFilledLog(server, nats, createTicketService({ store: memoryStore() }), { tickets, comments, partitions })
   }
 
   /** Runs a consumer until `done()` holds, then stops it and returns what it reports. */

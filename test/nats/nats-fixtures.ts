@@ -1,6 +1,9 @@
-import type { TicketEvent } from '../../src/index.js'
+import type { NatsConnection } from '@nats-io/nats-core'
+import { memoryCheckpoint, type TicketEvent } from '../../src/index.js'
+import { relayToJetStream } from '../../src/nats/index.js'
 import type { TicketService } from '../../src/service/index.js'
 import { ALICE, BOB, CHAT, uuid } from '../service/service-fixtures.js'
+import { eventually, type NatsTestServer } from '../support/nats.js'
 
 export const WORKSPACES = ['0b5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f', '0c5c2f4e-3c1a-4d7e-9f10-1a2b3c4d5e6f'] as const
 
@@ -55,4 +58,34 @@ export function byTicket<T extends Pick<TicketEvent, 'ticketId'>>(events: readon
     groups.set(event.ticketId, group)
   }
   return groups
+}
+
+/**
+ * Fills `service`'s log (see {@link fillLog}) and relays all of it to a fresh stream of
+ * `server` (optionally partitioned), stopping the relay once the whole log is published.
+ */
+export async function relayFilledLog(
+  server: Pick<NatsTestServer, 'createStream'>,
+  nats: NatsConnection,
+  service: Pick<TicketService, 'execute' | 'events'>,
+  shape: { readonly tickets: number; readonly comments: number; readonly partitions?: number | undefined },
+): Promise<{ stream: string; subjectPrefix: string; log: TicketEvent[] }> {
+  const { stream, subjectPrefix } = await server.createStream()
+  await fillLog(service, shape.tickets, shape.comments)
+  const log = await readLog(service)
+  const checkpoint = memoryCheckpoint()
+  const controller = new AbortController()
+  const running = relayToJetStream({
+    service,
+    nats,
+    stream,
+    subjectPrefix,
+    checkpoint,
+    pollIntervalMs: 20,
+    ...(shape.partitions === undefined ? {} : { partitions: shape.partitions }),
+  }).run(controller.signal)
+  await eventually(() => checkpoint.position === log.at(-1)?.id, 'the relay to publish the log')
+  controller.abort()
+  await running
+  return { stream, subjectPrefix, log }
 }

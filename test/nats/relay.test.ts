@@ -11,6 +11,7 @@ import {
   ticketSubject,
 } from '../../src/nats/index.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
+import { rejectionOf } from '../support/core-fixtures.js'
 import { createNatsTestServer, eventually, NATS_SKIP_REASON, readStream, streamCount } from '../support/nats.js'
 import { byTicket, fillLog, fixtureTicket, readLog } from './nats-fixtures.js'
 
@@ -18,15 +19,6 @@ if (NATS_SKIP_REASON) console.warn(NATS_SKIP_REASON)
 
 /** A fast retry policy for tests: failures come back within tens of milliseconds. */
 const FAST_RETRY = { initialDelayMs: 10, maxDelayMs: 50 } as const
-
-async function rejectionOf(promise: Promise<unknown>): Promise<TicketError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  if (!isTicketError(error)) throw new Error(`expected a TicketError, got ${String(error)}`)
-  return error
-}
 
 describe.skipIf(NATS_SKIP_REASON !== undefined)('relayToJetStream', () => {
   const server = createNatsTestServer()

@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTicketService, isTicketError, memoryCheckpoint, type TicketEvent } from '../../src/index.js'
-import { jetStreamEventSource, relayToJetStream, ticketPartition, webhookConsumerName } from '../../src/nats/index.js'
+import { createTicketService, isTicketError, type TicketEvent } from '../../src/index.js'
+import { jetStreamEventSource, ticketPartition, webhookConsumerName } from '../../src/nats/index.js'
 import type { TicketService } from '../../src/service/ticket-service.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import {
@@ -15,7 +15,7 @@ import {
 } from '../../src/webhooks/index.js'
 import { createNatsTestServer, eventually, NATS_SKIP_REASON, uniqueName } from '../support/nats.js'
 import { startTestReceiver, type TestReceiver } from '../webhooks/support/test-receiver.js'
-import { byTicket, fillLog, readLog, WORKSPACES } from './nats-fixtures.js'
+import { byTicket, relayFilledLog, WORKSPACES } from './nats-fixtures.js'
 
 if (NATS_SKIP_REASON) console.warn(NATS_SKIP_REASON)
 
@@ -56,26 +56,9 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource', () => {
 
   /** A ticket service with a log of `tickets` tickets, relayed to a fresh stream. */
   async function relayed(tickets: number, comments: number, partitions?: number) {
-    const { stream, subjectPrefix } = await server.createStream()
     const service = createTicketService({ store: memoryStore() })
     cleanup.push(() => service.close())
-    await fillLog(service, tickets, comments)
-    const log = await readLog(service)
-    const checkpoint = memoryCheckpoint()
-    const controller = new AbortController()
-    const running = relayToJetStream({
-      service,
-      nats,
-      stream,
-      subjectPrefix,
-      checkpoint,
-      pollIntervalMs: 20,
-      ...(partitions === undefined ? {} : { partitions }),
-    }).run(controller.signal)
-    await eventually(() => checkpoint.position === log.at(-1)?.id, 'the relay to publish the log')
-    controller.abort()
-    await running
-    return { stream, subjectPrefix, log, service }
+    return { ...(await relayFilledLog(server, nats, service, { tickets, comments, partitions })), service }
   }
 
   async function receiver(): Promise<TestReceiver> {

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini'
 import { parseWith } from '../../core/index.js'
-import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from '../../stores/postgres/postgres-executor.js'
 import { migratePostgres } from '../../stores/postgres/postgres-migrator.js'
 import {
   type PGliteDatabase,
@@ -9,6 +8,7 @@ import {
   postgresConnectionShape,
 } from '../../stores/postgres/postgres-store-config.js'
 import { identifierSchema } from '../../stores/shared/sql-names.js'
+import { exactlyOneConnection, webhookStoreExecutor } from '../store-connection/webhook-store-connection.js'
 import { dedupeTables, postgresDedupePlan } from './dedupe-schema.js'
 import { type ClaimOutcome, type DedupeClaim, type DedupeStore, PROCESSED, PROCESSING } from './dedupe-store.js'
 import { type DedupeStoreCommonOptions, dedupeStoreOptionShape, dedupeTableName, oneTableName } from './dedupe-store-options.js'
@@ -33,12 +33,7 @@ const optionsSchema = z
     schema: z.optional(identifierSchema),
     ...dedupeStoreOptionShape,
   })
-  .check(
-    z.refine((options) => [options.pool, options.client, options.pglite].filter((db) => db !== undefined).length === 1, {
-      error: 'Pass exactly one of pool, client or pglite',
-    }),
-    oneTableName(),
-  )
+  .check(exactlyOneConnection(), oneTableName())
 
 /**
  * A {@link DedupeStore} in a PostgreSQL table, through `pg` (a Pool or a Client) or
@@ -65,7 +60,7 @@ const optionsSchema = z
  */
 export function postgresDedupeStore(options: PostgresDedupeStoreOptions): DedupeStore {
   parseWith(optionsSchema, options, 'PostgreSQL dedupe store options')
-  const executor = createExecutor(options)
+  const executor = webhookStoreExecutor(options)
   const tableName = dedupeTableName(options)
   const { table, migrations } = dedupeTables(tableName, options.schema)
   const plan = postgresDedupePlan(tableName, options.schema)
@@ -111,17 +106,4 @@ export function postgresDedupeStore(options: PostgresDedupeStoreOptions): Dedupe
       return Number((rows[0] as { count: number | string } | undefined)?.count ?? 0)
     },
   }
-}
-
-/**
- * The same executors as the ticket store's: a pool hands each migration its own
- * connection (listened to until it goes back); a client or PGlite runs one call at a
- * time. The store has no `close()`, so it does not listen on a single connection itself.
- */
-function createExecutor(options: PostgresDedupeStoreOptions): PostgresExecutor {
-  if (options.pool !== undefined) {
-    const pool = options.pool
-    return poolExecutor(async () => pool, null)
-  }
-  return singleConnectionExecutor((options.client ?? options.pglite) as PostgresClient, { listen: false })
 }

@@ -3,6 +3,7 @@ import { parseWith } from '../../core/index.js'
 import { toSqliteStoreError } from '../../stores/sqlite/sqlite-errors.js'
 import { migrateSqlite } from '../../stores/sqlite/sqlite-migrator.js'
 import type { SqliteDatabase } from '../../stores/sqlite/sqlite-store-config.js'
+import { sqliteDatabaseOptionSchema } from '../store-connection/webhook-store-connection.js'
 import { dedupeTables, sqliteDedupePlan } from './dedupe-schema.js'
 import { type ClaimOutcome, type DedupeClaim, type DedupeStore, PROCESSED, PROCESSING } from './dedupe-store.js'
 import { type DedupeStoreCommonOptions, dedupeStoreOptionShape, dedupeTableName, oneTableName } from './dedupe-store-options.js'
@@ -15,13 +16,7 @@ export interface SqliteDedupeStoreOptions extends DedupeStoreCommonOptions {
 
 const optionsSchema = z
   .strictObject({
-    database: z.custom<SqliteDatabase>(
-      (value: unknown) =>
-        typeof value === 'object' &&
-        value !== null &&
-        ['prepare', 'exec', 'transaction'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-      { error: 'Expected a better-sqlite3 or bun:sqlite Database (with prepare, exec and transaction)' },
-    ),
+    database: sqliteDatabaseOptionSchema,
     ...dedupeStoreOptionShape,
   })
   .check(oneTableName())

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { parseWith } from '../../core/index.js'
-import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from '../../stores/postgres/postgres-executor.js'
+import type { PostgresExecutor } from '../../stores/postgres/postgres-executor.js'
 import { migratePostgres } from '../../stores/postgres/postgres-migrator.js'
 import {
   type PGliteDatabase,
@@ -8,6 +8,7 @@ import {
   type PostgresPool,
   postgresConnectionShape,
 } from '../../stores/postgres/postgres-store-config.js'
+import { exactlyOneConnection, webhookStoreExecutor } from '../store-connection/webhook-store-connection.js'
 import { DEAD_LETTER_COLUMNS, type DeadLetterRow, deadLetterValues, toDeadLetter } from './dead-letter-row.js'
 import {
   DEFAULT_DELIVERY_TABLE_PREFIX,
@@ -35,11 +36,7 @@ export type PostgresDeliveryStoreOptions = (
 
 const optionsSchema = z
   .strictObject({ ...postgresConnectionShape, schema: z.optional(deliverySchemaNameSchema), ...deliveryStoreOptionShape })
-  .check(
-    z.refine((options) => [options.pool, options.client, options.pglite].filter((db) => db !== undefined).length === 1, {
-      error: 'Pass exactly one of pool, client or pglite',
-    }),
-  )
+  .check(exactlyOneConnection())
 
 /**
  * A {@link DeliveryStore} in two PostgreSQL tables, through `pg` (a Pool or a Client) or
@@ -62,10 +59,7 @@ const optionsSchema = z
  */
 export function postgresDeliveryStore(options: PostgresDeliveryStoreOptions): DeliveryStore {
   parseWith(optionsSchema, options, 'PostgreSQL delivery store options')
-  const executor: PostgresExecutor =
-    options.pool !== undefined
-      ? poolExecutor(async () => options.pool as PostgresPool, null)
-      : singleConnectionExecutor((options.client ?? options.pglite) as PostgresClient, { listen: false })
+  const executor: PostgresExecutor = webhookStoreExecutor(options)
   const prefix = options.tablePrefix ?? DEFAULT_DELIVERY_TABLE_PREFIX
   const { endpoints, deadLetters, migrations } = deliveryTables(prefix, options.schema)
   const plan = postgresDeliveryPlan(prefix, options.schema)

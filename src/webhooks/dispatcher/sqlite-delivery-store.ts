@@ -3,6 +3,7 @@ import { parseWith } from '../../core/index.js'
 import { toSqliteStoreError } from '../../stores/sqlite/sqlite-errors.js'
 import { migrateSqlite } from '../../stores/sqlite/sqlite-migrator.js'
 import type { SqliteDatabase } from '../../stores/sqlite/sqlite-store-config.js'
+import { sqliteDatabaseOptionSchema } from '../store-connection/webhook-store-connection.js'
 import { DEAD_LETTER_COLUMNS, type DeadLetterRow, deadLetterValues, toDeadLetter } from './dead-letter-row.js'
 import {
   DEFAULT_DELIVERY_TABLE_PREFIX,
@@ -20,13 +21,7 @@ export interface SqliteDeliveryStoreOptions extends DeliveryStoreCommonOptions {
 }
 
 const optionsSchema = z.strictObject({
-  database: z.custom<SqliteDatabase>(
-    (value: unknown) =>
-      typeof value === 'object' &&
-      value !== null &&
-      ['prepare', 'exec', 'transaction'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-    { error: 'Expected a better-sqlite3 or bun:sqlite Database (with prepare, exec and transaction)' },
-  ),
+  database: sqliteDatabaseOptionSchema,
   ...deliveryStoreOptionShape,
 })
 
