@@ -86,14 +86,19 @@ describe('two dispatchers on one PostgreSQL', () => {
     await eventually(() => intervals.length >= 5, 'the first deliveries')
     const runningTwo = createWebhookDispatcher({ ...common, store: await sharedStore(), fetch: recording('two') }).run(two.signal)
     cut = true
-    // More events while the leases change hands, so that there is something to deliver.
-    for (let index = 0; index < 5; index++) await ticketWithActivity(service)
+    // More events while the leases change hands, so that there is something to deliver: one
+    // keeps delivering until its unrenewed lease runs out, and on a fast machine it could
+    // deliver a fixed batch of new events before then, leaving two nothing to take over with.
+    // So new events keep coming until two has delivered to every endpoint.
+    const twoHasEvery = () =>
+      endpoints.every((endpoint) => intervals.some((interval) => interval.dispatcher === 'two' && interval.endpoint === endpoint.id))
+    const takeoverStarted = Date.now()
+    while (!twoHasEvery()) {
+      if (Date.now() - takeoverStarted > 60_000) throw new Error('Timed out waiting for the second dispatcher taking over every endpoint')
+      await ticketWithActivity(service)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
     const log = (await service.events({ limit: 1000 })).result
-    await eventually(
-      () => endpoints.every((endpoint) => intervals.some((interval) => interval.dispatcher === 'two' && interval.endpoint === endpoint.id)),
-      'the second dispatcher taking over every endpoint',
-      60_000,
-    )
     const delivered = () => new Set(receiver.accepted.map((call) => `${call.headers['x-endpoint']} ${call.headers['webhook-id']}`))
     await eventually(
       () => endpoints.every((endpoint) => log.every((event) => delivered().has(`${endpoint.id} ${event.id}`))),
