@@ -29,7 +29,7 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource, a dispatc
     rmSync(directory, { recursive: true, force: true })
   })
 
-  it('delivers the rest after the restart: every event at least once, none skipped, never ahead of an earlier one of its ticket', async () => {
+  it('delivers the rest after the restart: every event at least once, none skipped, in order per ticket up to the kill', async () => {
     const { stream, subjectPrefix } = await server.createStream()
     const ticketsFile = join(directory, 'tickets.db')
     const tickets = createTicketService({ store: sqliteStore({ filename: ticketsFile }) })
@@ -52,11 +52,13 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource, a dispatc
       return child
     }
     const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    let deliveredBeforeTheKill = 0
     try {
       const first = start()
       await eventually(() => hooks.accepted.length >= log.length / 3, 'a third delivered by the first process', 60_000)
       first.kill('SIGKILL')
       await exited(first)
+      deliveredBeforeTheKill = hooks.accepted.length
       expect(new Set(hooks.accepted.map((call) => call.headers['webhook-id'])).size).toBeLessThan(log.length)
 
       const second = start()
@@ -70,7 +72,11 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource, a dispatc
 
     const byId = new Map(log.map((event) => [event.id, event]))
     const delivered = hooks.accepted.map((call) => byId.get(String(call.headers['webhook-id'])) as TicketEvent)
-    for (const [ticketId, events] of byTicket(delivered)) {
+    // Order per ticket holds up to the kill. After it, it can break for the events in flight at
+    // the kill: a pull request the killed process left open on the server may still be filled
+    // until the server notices the connection is gone, and those messages come back only after
+    // ackWaitMs, possibly behind a later event of their ticket (docs/delivery.md says so).
+    for (const [ticketId, events] of byTicket(delivered.slice(0, deliveredBeforeTheKill))) {
       let reached = 0
       for (const event of events) {
         expect(event.version, `ticket ${ticketId}: version ${event.version} after reaching ${reached}`).toBeLessThanOrEqual(reached + 1)
