@@ -68,7 +68,8 @@ export { DEFAULT_UNAVAILABLE_RETRY }
  * - A {@link WorkspaceScope} hides other workspaces' tickets: they are `NOT_FOUND` /
  *   `null`, exactly like missing ones.
  * - States are deep-frozen in development and not in production unless `freeze` says
- *   otherwise (the same setting for `handle` and `replay`). Events never share objects
+ *   otherwise (the same setting for `handle` and `replay`); the memory store freezes what
+ *   it keeps either way, unless told to keep copies. Events never share objects
  *   with states, so editing a returned event cannot change a cached or stored state.
  *
  * The store is migrated once on first use and closed once by {@link TicketService.close};
@@ -204,7 +205,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   ): Promise<HandleResult> {
     const now = currentTime(ctx)
     const commandId = command.meta?.commandId
-    const notBefore = new Date(now.getTime() - dedupeWindowMs).toISOString()
+    // Only a command with an id is looked up and recorded; the others skip the date arithmetic.
+    const notBefore = commandId === undefined ? '' : new Date(now.getTime() - dedupeWindowMs).toISOString()
     if (commandId !== undefined) {
       const remembered = await traced(SERVICE_SPANS.findCommand, {}, () => store.findCommand(ticketId, commandId, notBefore))
       // A remembered result from another workspace is as good as none: the load below
@@ -578,8 +580,22 @@ function inScope(ticket: Ticket, workspaceId: string | undefined): boolean {
   return workspaceId === undefined || ticket.workspaceId === workspaceId
 }
 
+/**
+ * Ticket ids zod has accepted lately. A string cannot change, so the verdict holds; a
+ * service asked about the same tickets over and over (the common case) parses each id
+ * once instead of on every call. Cleared, not evicted, when full: it only saves work.
+ */
+const acceptedTicketIds = new Set<string>()
+const ACCEPTED_TICKET_IDS_MAX = 4_096
+
 function parseTicketId(ticketId: string): string {
-  return parseWith(ticketIdArgumentSchema, { ticketId }, 'ticket id').ticketId
+  if (acceptedTicketIds.has(ticketId)) return ticketId
+  const parsed = parseWith(ticketIdArgumentSchema, { ticketId }, 'ticket id').ticketId
+  if (parsed === ticketId) {
+    if (acceptedTicketIds.size >= ACCEPTED_TICKET_IDS_MAX) acceptedTicketIds.clear()
+    acceptedTicketIds.add(ticketId)
+  }
+  return parsed
 }
 
 function parseScope(scope: WorkspaceScope | undefined): string | undefined {

@@ -20,6 +20,9 @@ export interface TicketServiceOptions {
    * development, unfrozen in production. Set it to keep states frozen in production
    * (immer freezes only the parts a command changes, measured in docs/performance.md),
    * or to skip freezing in a development build. Frozen or not, states are read-only values.
+   * `false` means the service spends nothing on freezing, not that states come back
+   * unfrozen: a store that keeps what it is given frozen (the memory store, by default)
+   * hands those same frozen objects back.
    */
   readonly freeze?: boolean
   /** Write a snapshot every this many events (default 100). */

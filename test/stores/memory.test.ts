@@ -8,7 +8,7 @@ import { rejectionOf as rejection } from '../support/core-fixtures.js'
 
 describeStoreContract('memory', () => memoryStore())
 describeStoreContract('memory without snapshots', () => memoryStore({ supportsSnapshots: false }))
-describeStoreContract('memory frozen in place', () => memoryStore({ freezeInPlace: true }))
+describeStoreContract('memory keeping frozen copies', () => memoryStore({ freezeInPlace: false }))
 // A store as written before the optional methods and capabilities existed: the service must manage without them.
 describeStoreContract('memory without optional methods', () => {
   const {
@@ -152,8 +152,8 @@ describe('memoryStore', () => {
     expect(await store.findCommand(ticketId(2), 'c-1', '2024-01-01T00:00:00.000Z')).toBeNull()
   })
 
-  it('keeps its own copies, so changing a batch after appending it changes nothing stored', async () => {
-    const store = memoryStore()
+  it('with freezeInPlace: false keeps its own copies, so changing a batch after appending it changes nothing stored', async () => {
+    const store = memoryStore({ freezeInPlace: false })
     const w = writer()
     const { batch } = w.batch(ticketId(1), create())
     const events = batch.events.map((event) => structuredClone(event))
@@ -165,8 +165,8 @@ describe('memoryStore', () => {
     expect((await store.listTickets(listQuery(WORKSPACE)))[0]?.summary).toBe('Printer on fire')
   })
 
-  it('with freezeInPlace freezes what it keeps, so a batch cannot be changed after appending it', async () => {
-    const store = memoryStore({ freezeInPlace: true })
+  it('by default freezes what it keeps in place, so a batch cannot be changed after appending it', async () => {
+    const store = memoryStore()
     const w = writer()
     const { batch } = w.batch(ticketId(1), create())
     const events = batch.events.map((event) => structuredClone(event))
@@ -182,8 +182,8 @@ describe('memoryStore', () => {
     expect((await store.listTickets(listQuery(WORKSPACE)))[0]?.summary).toBe('Printer on fire')
   })
 
-  it('with freezeInPlace refuses what JSON cannot hold with VALIDATION, and freezes and writes nothing', async () => {
-    const store = memoryStore({ freezeInPlace: true })
+  it('refuses what JSON cannot hold with VALIDATION, and freezes and writes nothing', async () => {
+    const store = memoryStore()
     const { batch } = writer().batch(ticketId(1), create())
     const state = structuredClone(batch.state)
     for (const extra of [Number.NaN, 10n, new Date(0), () => 1]) {
@@ -204,8 +204,8 @@ describe('memoryStore', () => {
     expect(Object.isFrozen(stream?.events[0])).toBe(true)
   })
 
-  it('writes nothing when part of a batch cannot be stored', async () => {
-    const store = memoryStore()
+  it.each([true, false])('writes nothing when part of a batch cannot be stored (freezeInPlace: %s)', async (freezeInPlace) => {
+    const store = memoryStore({ freezeInPlace })
     const { batch } = writer().batch(ticketId(1), create())
     const broken = { ...batch, audit: { ...batch.audit, extra: 10n } } as unknown as AppendBatch
     await expect(store.append(broken)).rejects.toThrow()

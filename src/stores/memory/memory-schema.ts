@@ -69,7 +69,7 @@ export interface StoredBatch {
 }
 
 /**
- * With `freezeInPlace`: checks and deep-freezes a batch's values in place, all in one walk before anything is
+ * The default (`freezeInPlace`): checks and deep-freezes a batch's values in place, all in one walk before anything is
  * written, so a value JSON cannot hold fails the whole batch. The store keeps the
  * caller's objects themselves (no copy): once frozen, neither side can change them, and
  * the parts a state shares with the one before it were frozen by an earlier append.
@@ -78,7 +78,22 @@ export interface StoredBatch {
  */
 export function freezeBatch(batch: AppendBatch): StoredBatch {
   const result = batch.command?.result
-  freezeStored({ events: batch.events, state: batch.state, audit: batch.audit, snapshot: batch.snapshot?.state, result }, 'batch')
+  // The snapshot and the remembered result usually repeat the batch's own objects (the
+  // service passes the same ones): walk each object once, not once per place it appears.
+  const own = (value: unknown, batchValue: unknown): unknown => (value === batchValue ? undefined : value)
+  freezeStored(
+    {
+      events: batch.events,
+      state: batch.state,
+      audit: batch.audit,
+      snapshot: own(batch.snapshot?.state, batch.state),
+      result:
+        result === undefined
+          ? undefined
+          : { state: own(result.state, batch.state), events: own(result.events, batch.events), audit: own(result.audit, batch.audit) },
+    },
+    'batch',
+  )
   const snapshot = batch.snapshot ? { schemaVersion: batch.snapshot.schemaVersion, state: batch.snapshot.state } : null
   const command =
     batch.command && result
@@ -91,7 +106,7 @@ export function freezeBatch(batch: AppendBatch): StoredBatch {
 }
 
 /**
- * Copies a batch into frozen JSON, the default. The snapshot and the remembered result
+ * Copies a batch into frozen JSON (`freezeInPlace: false`). The snapshot and the remembered result
  * usually repeat the batch's own state, events and audit (the service passes the same
  * objects): those are copied once and shared, which is safe because every copy is frozen.
  */

@@ -15,13 +15,15 @@ export interface MemoryStoreOptions {
    */
   readonly supportsSnapshots?: boolean
   /**
-   * Keep the appended objects themselves, deep-frozen in place, instead of frozen JSON
-   * copies (default `false`). An append then costs what the command changed, not a copy
-   * of the whole batch: `execute` runs about twice as fast (see docs/performance.md). The
-   * price: the caller's objects become frozen — the events, state and audit of every
-   * batch, and so the results `execute` returns, whatever the service's `freeze` option
-   * says. Appended values must still be plain JSON; anything else (also `NaN` and
-   * `Infinity`) fails the append with `VALIDATION` and freezes and writes nothing.
+   * Keep the appended objects themselves, deep-frozen in place (`true`, the default), or
+   * frozen JSON copies of them (`false`). In place, an append costs what the command
+   * changed, not a copy of the whole batch: `execute` runs two to three times as fast
+   * (see docs/performance.md). The caller's objects become frozen — the events, state and
+   * audit of every batch, and so the results `execute` returns, whatever the service's
+   * `freeze` option says (a service that does not freeze still hands back what the store
+   * froze). Choose `false` when code must change the states it gets back. Either way,
+   * appended values must be plain JSON; anything else (also `NaN` and `Infinity`) fails
+   * the append with `VALIDATION` and freezes and writes nothing.
    */
   readonly freezeInPlace?: boolean
 }

@@ -23,9 +23,9 @@ const optionsSchema = z.optional(
  * It follows the whole {@link PrunableTicketStore | TicketStore} contract: atomic appends with an expected
  * version, one global order (append order) with `afterId` paging, the `list()`
  * projection, snapshots per schema version, the audit trail (`readAudits`) and
- * idempotency records, which `prune({ before })` deletes. Data goes in and out as frozen
- * JSON copies — or, with `freezeInPlace`, as the caller's own objects deep-frozen in
- * place — so neither the caller nor the store can change the other's objects by accident.
+ * idempotency records, which `prune({ before })` deletes. What it keeps is frozen — the
+ * caller's own objects deep-frozen in place, or with `freezeInPlace: false` frozen JSON
+ * copies — so neither the caller nor the store can change the other's objects by accident.
  *
  * @throws {TicketError} `VALIDATION` when the options are malformed
  *
@@ -40,7 +40,7 @@ const optionsSchema = z.optional(
 export function memoryStore(options?: MemoryStoreOptions): PrunableTicketStore {
   parseWith(optionsSchema, options, 'memory store options')
   const supportsSnapshots = options?.supportsSnapshots ?? true
-  const keep = options?.freezeInPlace === true ? freezeBatch : copyBatch
+  const keep = options?.freezeInPlace === false ? copyBatch : freezeBatch
   const tables = createMemoryTables()
 
   return {
