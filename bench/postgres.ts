@@ -2,7 +2,8 @@
  * PostgreSQL store benchmarks, against the server in `TICKET_EVENTS_PG_URL` (default
  * `postgres://postgres@127.0.0.1:5432/test`): commands/s through the service next to raw
  * `pg` running the same statements for the same rows, and loading a 100,000-event ticket
- * with and without a snapshot. Each measurement uses its own schema, dropped afterwards.
+ * with and without a snapshot; and 16 concurrent callers on a pool of 8 next to raw `pg` and
+ * Emmett's PostgreSQL event store (see `postgres-concurrent.ts`). Each measurement uses its own schema, dropped afterwards.
  */
 import pg from 'pg'
 import type { AppendBatch } from 'ticket-events'
@@ -11,6 +12,7 @@ import { postgresStore } from 'ticket-events/postgres'
 import { postgresTables } from '../src/stores/postgres/postgres-schema.js'
 import { postgresStatements } from '../src/stores/postgres/postgres-statements.js'
 import { buildStream } from './core.js'
+import { benchPostgresConcurrent } from './postgres-concurrent.js'
 import type { BenchRow, BenchSection } from './report.js'
 import { benchTicketId, recording, runCommandMix } from './store-workload.js'
 import { bestOfAsync } from './timing.js'
@@ -131,7 +133,14 @@ export const benchPostgres: BenchSection = async () => {
   if (problem !== null) {
     return [{ name: `postgres: skipped, no server at ${url} (${problem}); set TICKET_EVENTS_PG_URL`, value: Number.NaN, unit: '' }]
   }
-  const schemas = [schemaName('service'), schemaName('raw'), schemaName('long'), schemaName('long_snapshot')]
+  const schemas = [
+    schemaName('service'),
+    schemaName('raw'),
+    schemaName('long'),
+    schemaName('long_snapshot'),
+    schemaName('concurrent'),
+    schemaName('concurrent_raw'),
+  ]
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   const dropAll = async () => {
@@ -149,6 +158,7 @@ export const benchPostgres: BenchSection = async () => {
         baseline: { name: 'raw pg, same rows and statements, writes only', value: COMMANDS / rawSeconds },
         target: '>= 0.7x baseline',
       },
+      ...(await benchPostgresConcurrent(url, admin, [schemas[4]!, schemas[5]!], schemaName('emmett'))),
     ]
 
     const { events, state } = buildStream(LONG_STREAM)
