@@ -13,6 +13,7 @@
 import { ConnectionMutex } from './connection-mutex.js'
 import { isLostConnection, losesConnection, lostClientError, toPostgresStoreError } from './postgres-errors.js'
 import type { PostgresClient, PostgresPool, PostgresPoolClient, PostgresQueryable } from './postgres-store-config.js'
+import { naming, type StatementNames } from './prepared-statements.js'
 
 /** Runs statements alone (autocommit) or together in one transaction. */
 export interface PostgresExecutor {
@@ -31,14 +32,19 @@ export interface PostgresExecutor {
  *
  * @param getPool - returns the pool (opened lazily when the store owns it)
  * @param endPool - ends the pool on `close()`, or `null` when the caller owns it
+ * @param names - the statements to send as prepared statements (node-postgres only), or `null`
  */
-export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() => Promise<void>) | null): PostgresExecutor {
+export function poolExecutor(
+  getPool: () => Promise<PostgresPool>,
+  endPool: (() => Promise<void>) | null,
+  names: StatementNames | null = null,
+): PostgresExecutor {
   return {
     async query(text, params) {
       const pool = await getPool()
       try {
         // pg-pool listens on the connection it checks out for `pool.query` itself.
-        return (await pool.query(text, params)).rows
+        return (await naming(pool, names).query(text, params)).rows
       } catch (error) {
         throw toPostgresStoreError(error)
       }
@@ -56,7 +62,7 @@ export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() 
         throw toPostgresStoreError(error)
       }
       try {
-        return await inTransaction(client, work, onError)
+        return await inTransaction(naming(client, names), work, onError)
       } catch (error) {
         if (losesConnection(error)) onError(asError(isLostConnection(error) ? error : (error as Error).cause))
         throw toPostgresStoreError(error)
@@ -112,9 +118,15 @@ function checkOut(pool: PostgresPool, onError: (error: Error) => void): Promise<
  * @param listen - listen for the connection's `error` event from now until `close()`
  * (default `true`); an owner that never closes (the webhook dedupe store) leaves it to the
  * caller, and learns of a loss from the failing statement instead
+ * @param names - the statements to send as prepared statements (node-postgres only), or
+ * `null` (the default)
  */
-export function singleConnectionExecutor(connection: PostgresClient, { listen = true } = {}): PostgresExecutor {
+export function singleConnectionExecutor(
+  connection: PostgresClient,
+  { listen = true, names = null }: { listen?: boolean; names?: StatementNames | null } = {},
+): PostgresExecutor {
   const mutex = mutexFor(connection)
+  const session = naming(connection, names)
   let lost: unknown
   const onError = (error: Error): void => {
     lost ??= error
@@ -136,10 +148,10 @@ export function singleConnectionExecutor(connection: PostgresClient, { listen = 
 
   return {
     query(text, params) {
-      return guarded(async () => (await connection.query(text, params)).rows)
+      return guarded(async () => (await session.query(text, params)).rows)
     },
     transaction(work) {
-      return guarded(() => inTransaction(connection, work, onError))
+      return guarded(() => inTransaction(session, work, onError))
     },
     async close() {
       connection.removeListener?.('error', onError)

@@ -99,3 +99,13 @@ function placeholders(rows: number, columns: number): string {
   }
   return tuples.join(', ')
 }
+
+/**
+ * The statements whose text never changes (every one but those built per query), which
+ * the store sends as prepared statements on node-postgres.
+ *
+ * @internal
+ */
+export function fixedStatements(sql: PostgresStatements): string[] {
+  return Object.values(sql).filter((statement): statement is string => typeof statement === 'string')
+}

@@ -22,7 +22,7 @@ import { commandRecordedError, unknownAuditCursorError, unknownCursorError, vers
 import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
 import { migratePostgres } from './postgres-migrator.js'
 import { postgresMigrationPlan, postgresTables } from './postgres-schema.js'
-import { type PostgresStatements, postgresStatements } from './postgres-statements.js'
+import { fixedStatements, type PostgresStatements, postgresStatements } from './postgres-statements.js'
 import {
   DEFAULT_POSTGRES_SCHEMA,
   type PostgresPool,
@@ -30,6 +30,7 @@ import {
   type PostgresStoreOptions,
   postgresStoreOptionsSchema,
 } from './postgres-store-config.js'
+import { type StatementNames, statementNames } from './prepared-statements.js'
 
 /** A {@link TicketStore} kept in PostgreSQL, with the schema it lives in. */
 export interface PostgresTicketStore extends PrunableTicketStore {
@@ -91,8 +92,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const schemaName = parsed.schema ?? DEFAULT_POSTGRES_SCHEMA
   const tables = postgresTables(schemaName, parsed.tablePrefix ?? DEFAULT_TABLE_PREFIX)
   const plan = postgresMigrationPlan(tables)
-  const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
   const sql = postgresStatements(tables)
+  const names = parsed.preparedStatements === false ? null : statementNames(fixedStatements(sql))
+  const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS, names)
   let closed: Promise<void> | undefined
   // Appends whose connection was lost once all their statements had run (so COMMIT may
   // have been sent): first event id → the transaction's id, so hasEvent can wait for a
@@ -217,18 +219,23 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   }
 }
 
-function createExecutor(options: PostgresStoreOptions, maxConnections: number): PostgresExecutor {
-  if ('pool' in options) return poolExecutor(async () => options.pool, null)
-  if ('client' in options) return singleConnectionExecutor(options.client)
+/** The executor for the way of connecting in `options`; `names` are the prepared statements, for node-postgres only. */
+function createExecutor(options: PostgresStoreOptions, maxConnections: number, names: StatementNames | null): PostgresExecutor {
+  if ('pool' in options) return poolExecutor(async () => options.pool, null, names)
+  if ('client' in options) return singleConnectionExecutor(options.client, { names })
   if ('pglite' in options) return singleConnectionExecutor(options.pglite)
   let pool: Promise<PostgresPool> | undefined
   const open = () => {
     pool ??= openPool(options.connectionString, maxConnections)
     return pool
   }
-  return poolExecutor(open, async () => {
-    if (pool) await (await pool.catch(() => null))?.end()
-  })
+  return poolExecutor(
+    open,
+    async () => {
+      if (pool) await (await pool.catch(() => null))?.end()
+    },
+    names,
+  )
 }
 
 // A variable, not a literal: bundlers then leave the optional peer dependency alone.
