@@ -11,16 +11,27 @@
  * @module
  */
 import { ConnectionMutex } from './connection-mutex.js'
+import { type PipelinedBegin, pipelinedBegin } from './pipelined-begin.js'
 import { isLostConnection, losesConnection, lostClientError, toPostgresStoreError } from './postgres-errors.js'
 import type { PostgresClient, PostgresPool, PostgresPoolClient, PostgresQueryable } from './postgres-store-config.js'
 import { naming, type StatementNames } from './prepared-statements.js'
+
+/** How {@link PostgresExecutor.transaction} starts its transaction. */
+export interface TransactionOptions {
+  /** Send `BEGIN` with the first statement, in one round trip, where the driver allows (node-postgres). */
+  readonly pipelineBegin?: boolean
+}
 
 /** Runs statements alone (autocommit) or together in one transaction. */
 export interface PostgresExecutor {
   /** Runs one statement in its own implicit transaction and returns its rows. */
   query(text: string, params?: unknown[]): Promise<readonly unknown[]>
-  /** Runs `work` between `BEGIN` and `COMMIT` on one connection; rolls back if it throws. */
-  transaction<T>(work: (session: PostgresQueryable) => Promise<T>): Promise<T>
+  /**
+   * Runs `work` between `BEGIN` and `COMMIT` on one connection; rolls back if it throws.
+   * With `pipelineBegin`, on node-postgres, `BEGIN` travels with `work`'s first statement
+   * (see `pipelined-begin.ts`).
+   */
+  transaction<T>(work: (session: PostgresQueryable) => Promise<T>, options?: TransactionOptions): Promise<T>
   /** Ends what the executor opened itself, and stops listening to what it did not. */
   close(): Promise<void>
 }
@@ -49,7 +60,7 @@ export function poolExecutor(
         throw toPostgresStoreError(error)
       }
     },
-    async transaction(work) {
+    async transaction(work, options) {
       const pool = await getPool()
       let broken: Error | undefined
       const onError = (error: Error): void => {
@@ -62,7 +73,7 @@ export function poolExecutor(
         throw toPostgresStoreError(error)
       }
       try {
-        return await inTransaction(naming(client, names), work, onError)
+        return await inTransaction(naming(client, names), work, onError, options?.pipelineBegin ? pipelined(client, names) : null)
       } catch (error) {
         if (losesConnection(error)) onError(asError(isLostConnection(error) ? error : (error as Error).cause))
         throw toPostgresStoreError(error)
@@ -150,8 +161,8 @@ export function singleConnectionExecutor(
     query(text, params) {
       return guarded(async () => (await session.query(text, params)).rows)
     },
-    transaction(work) {
-      return guarded(() => inTransaction(session, work, onError))
+    transaction(work, options) {
+      return guarded(() => inTransaction(session, work, onError, options?.pipelineBegin ? pipelined(connection, names) : null))
     },
     async close() {
       connection.removeListener?.('error', onError)
@@ -171,25 +182,47 @@ function mutexFor(connection: object): ConnectionMutex {
   return mutex
 }
 
+/** The pipelined `BEGIN` for `connection` (node-postgres only), sending the statements in `names` by name. */
+function pipelined(connection: PostgresQueryable, names: StatementNames | null): PipelinedBegin | null {
+  return pipelinedBegin(connection, (text) => names?.get(text))
+}
+
 /**
  * Runs `work` in a transaction. A failed `ROLLBACK` leaves the connection in an unknown
  * state, so it is reported broken and never used again.
+ *
+ * With `begin` (a pipelined `BEGIN`), `BEGIN` is sent with `work`'s first statement; a
+ * `work` that sends nothing then costs nothing, and ends nothing.
  */
 async function inTransaction<T>(
   connection: PostgresQueryable,
   work: (session: PostgresQueryable) => Promise<T>,
   onBrokenConnection: (error: Error) => void,
+  begin: PipelinedBegin | null,
 ): Promise<T> {
-  await connection.query('BEGIN')
+  let begun = begin === null
+  if (begin === null) await connection.query('BEGIN')
+  const session: PostgresQueryable =
+    begin === null
+      ? connection
+      : {
+          query(text, params) {
+            if (begun) return connection.query(text, params)
+            begun = true
+            return begin(text, params)
+          },
+        }
   try {
-    const result = await work(connection)
-    await connection.query('COMMIT')
+    const result = await work(session)
+    if (begun) await connection.query('COMMIT')
     return result
   } catch (error) {
-    try {
-      await connection.query('ROLLBACK')
-    } catch (rollbackError) {
-      onBrokenConnection(asError(rollbackError))
+    if (begun) {
+      try {
+        await connection.query('ROLLBACK')
+      } catch (rollbackError) {
+        onBrokenConnection(asError(rollbackError))
+      }
     }
     throw error
   }

@@ -131,9 +131,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
       if (closed) throw storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`)
       let transactionId: string | undefined
       try {
-        await executor.transaction(async (session) => {
-          transactionId = await appendInTransaction(session, sql, batch)
-        })
+        await executor.transaction(
+          async (session) => {
+            transactionId = await appendInTransaction(session, sql, batch)
+          },
+          { pipelineBegin: true },
+        )
       } catch (error) {
         const firstEventId = batch.events[0]?.id
         if (isTicketError(error) && error.code === 'UNAVAILABLE' && transactionId !== undefined && firstEventId !== undefined) {
@@ -272,10 +275,27 @@ async function openPool(connectionString: string, max: number): Promise<Postgres
   return pool
 }
 
-/** Writes the batch in the open transaction and returns the transaction's id (`xid8`, as text). */
+/**
+ * Writes the batch in the open transaction — one statement, `append` — and returns the
+ * transaction's id (`xid8`, as text).
+ */
 async function appendInTransaction(session: PostgresQueryable, sql: PostgresStatements, batch: AppendBatch): Promise<string> {
-  const { ticketId, state, expectedVersion } = batch
-  const projection = [
+  const { ticketId, expectedVersion } = batch
+  const answer = row((await session.query(sql.append, appendParameters(batch))).rows[0])
+  if (answer['written'] !== true) {
+    // A fresh snapshot (READ COMMITTED): the version the winning append committed.
+    const actual = await session.query(sql.currentVersion, [ticketId])
+    throw versionConflictError(ticketId, expectedVersion, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
+  }
+  // The statement wrote everything else; the caller's ROLLBACK undoes it.
+  if (batch.command && answer['recorded'] !== true) throw commandRecordedError(ticketId, batch.command.commandId, expectedVersion)
+  return String(answer['transaction_id'])
+}
+
+/** The parameters of the `append` statement for `batch`, in its order. */
+export function appendParameters(batch: AppendBatch): unknown[] {
+  const { ticketId, state, events, audit, snapshot, command } = batch
+  return [
     ticketId,
     state.workspaceId,
     state.chatId,
@@ -289,43 +309,25 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
     state.updatedAt,
     state.version,
     JSON.stringify(state),
+    batch.expectedVersion,
+    events.map((event) => event.id),
+    events.map((event) => event.workspaceId),
+    events.map((event) => event.version),
+    events.map((event) => event.type),
+    events.map((event) => event.occurredAt),
+    JSON.stringify(events),
+    audit?.id ?? null,
+    audit?.createdAt ?? null,
+    audit?.version ?? null,
+    audit ? JSON.stringify(audit) : null,
+    snapshot?.schemaVersion ?? null,
+    snapshot?.state.version ?? null,
+    snapshot ? JSON.stringify(snapshot.state) : null,
+    command?.commandId ?? null,
+    command?.recordedAt ?? null,
+    command ? JSON.stringify(command.result) : null,
+    command?.notBefore ?? null,
   ]
-  const locked =
-    expectedVersion === 0
-      ? await session.query(sql.insertProjection, projection)
-      : await session.query(sql.updateProjection, [...projection, expectedVersion])
-  if (locked.rows.length === 0) {
-    const actual = await session.query(sql.currentVersion, [ticketId])
-    throw versionConflictError(ticketId, expectedVersion, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
-  }
-  const transactionId = String(row(locked.rows[0])['transaction_id'])
-
-  if (batch.events.length > 0) {
-    const params: unknown[] = []
-    for (const event of batch.events) {
-      params.push(event.id, event.ticketId, event.workspaceId, event.version, event.type, event.occurredAt, JSON.stringify(event))
-    }
-    await session.query(sql.insertEvents(batch.events.length), params)
-  }
-  if (batch.audit) {
-    await session.query(sql.insertAudit, [
-      batch.audit.id,
-      ticketId,
-      batch.audit.createdAt,
-      batch.audit.version,
-      JSON.stringify(batch.audit),
-    ])
-  }
-  if (batch.snapshot) {
-    const { state: snapshot, schemaVersion } = batch.snapshot
-    await session.query(sql.upsertSnapshot, [ticketId, schemaVersion, snapshot.version, JSON.stringify(snapshot)])
-  }
-  if (batch.command) {
-    const { commandId, recordedAt, result, notBefore } = batch.command
-    const recorded = await session.query(sql.recordCommand, [ticketId, commandId, recordedAt, JSON.stringify(result), notBefore ?? null])
-    if (recorded.rows.length === 0) throw commandRecordedError(ticketId, commandId, expectedVersion)
-  }
-  return transactionId
 }
 
 async function readEvents(
