@@ -31,19 +31,28 @@ const POOL_SIZE = 8
 const TICKETS_PER_CALLER = 4
 const COMMANDS_PER_CALLER = 250
 const COMMANDS = CALLERS * COMMANDS_PER_CALLER
+/** Commands per caller of the untimed warm-up before a measured run (on other tickets), so the JIT has compiled the path. */
+const WARM_UP_PER_CALLER = 50
+/** Where the warm-up's tickets start, past the measured ones. */
+const WARM_UP_TICKETS = 10_000
 
-/** The tickets of caller `caller`. */
-const ticketsOf = (caller: number): string[] =>
-  Array.from({ length: TICKETS_PER_CALLER }, (_, index) => benchTicketId(caller * TICKETS_PER_CALLER + index))
+/** The tickets of caller `caller` (from ticket number `first`). */
+const ticketsOf = (caller: number, first = 0): string[] =>
+  Array.from({ length: TICKETS_PER_CALLER }, (_, index) => benchTicketId(first + caller * TICKETS_PER_CALLER + index))
 
-/** Runs `CALLERS` callers at once, each `COMMANDS_PER_CALLER` commands of the mix round-robin over its tickets; seconds. */
-async function runCallers(execute: (ticketId: string, command: ReturnType<typeof nextCommand>) => Promise<Ticket>): Promise<number> {
+type Execute = (ticketId: string, command: ReturnType<typeof nextCommand>) => Promise<Ticket>
+
+/** An untimed run of `WARM_UP_PER_CALLER` commands per caller on tickets of their own. */
+const warmUp = (execute: Execute): Promise<number> => runCallers(execute, WARM_UP_PER_CALLER, WARM_UP_TICKETS)
+
+/** Runs `CALLERS` callers at once, each `commands` commands of the mix round-robin over its tickets; seconds. */
+async function runCallers(execute: Execute, commands = COMMANDS_PER_CALLER, firstTicket = 0): Promise<number> {
   const start = performance.now()
   await Promise.all(
     Array.from({ length: CALLERS }, async (_, caller) => {
-      const tickets = ticketsOf(caller)
+      const tickets = ticketsOf(caller, firstTicket)
       const states = new Map<string, Ticket>()
-      for (let step = 0; step < COMMANDS_PER_CALLER; step++) {
+      for (let step = 0; step < commands; step++) {
         const id = tickets[step % tickets.length]!
         const state = states.get(id)
         const command = state === undefined ? createCommand : nextCommand(state, step)
@@ -63,7 +72,10 @@ async function runService(url: string, schema: string): Promise<{ seconds: numbe
     ctx: { newId: createIdFactory() },
   })
   await tickets.load(benchTicketId(0)) // migrates before the clock starts
-  const seconds = await runCallers(async (id, command) => (await tickets.execute(id, command)).state)
+  const execute: Execute = async (id, command) => (await tickets.execute(id, command)).state
+  await warmUp(execute)
+  batches.length = 0
+  const seconds = await runCallers(execute)
   await tickets.close()
   await pool.end()
   return { seconds, batches }
@@ -123,6 +135,31 @@ async function runRaw(url: string, schema: string, batches: readonly AppendBatch
   return seconds
 }
 
+/**
+ * The store on its own: `postgresStore({ pool }).append` of the batches the service run
+ * appended, the same callers and pool — what the service's load-free path costs the
+ * store, next to baseline A.
+ */
+async function runStoreAppends(url: string, schema: string, batches: readonly AppendBatch[]): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE })
+  const store = postgresStore({ pool, schema })
+  await store.migrate()
+  const perCaller = Array.from({ length: CALLERS }, (_, caller) => {
+    const mine = new Set(ticketsOf(caller))
+    return batches.filter((batch) => mine.has(batch.ticketId))
+  })
+  const start = performance.now()
+  await Promise.all(
+    perCaller.map(async (mine) => {
+      for (const batch of mine) await store.append(batch)
+    }),
+  )
+  const seconds = (performance.now() - start) / 1000
+  await store.close()
+  await pool.end()
+  return seconds
+}
+
 const emmettHandle = CommandHandler<Ticket | null, EmmettTicketEvent>({ evolve: emmettEvolve, initialState: () => null })
 
 /** Baseline B: Emmett's PostgreSQL event store in a database of its own (its tables live in `public`). */
@@ -137,11 +174,13 @@ async function runEmmett(url: string, admin: pg.Client, database: string): Promi
   const store = getPostgreSQLEventStore(databaseUrl.toString(), { connectionOptions: { pool } })
   try {
     await store.schema.migrate()
-    return await runCallers(async (id, command) => {
+    const execute: Execute = async (id, command) => {
       const { newState } = await emmettHandle(store, id, (current) => emmettDecide(command, current))
       if (newState === null) throw new Error('Emmett lost the ticket')
       return newState
-    })
+    }
+    await warmUp(execute)
+    return await runCallers(execute)
   } finally {
     await store.close()
     await pool.end().catch(() => {})
@@ -149,15 +188,16 @@ async function runEmmett(url: string, admin: pg.Client, database: string): Promi
   }
 }
 
-/** The rows of the concurrent PostgreSQL bench; `schemas` are two fresh schema names, `database` a fresh database name. */
+/** The rows of the concurrent PostgreSQL bench; `schemas` are three fresh schema names, `database` a fresh database name. */
 export async function benchPostgresConcurrent(
   url: string,
   admin: pg.Client,
-  schemas: readonly [string, string],
+  schemas: readonly [string, string, string],
   database: string,
 ): Promise<BenchRow[]> {
   const service = await runService(url, schemas[0])
   const rawSeconds = await runRaw(url, schemas[1], service.batches)
+  const storeSeconds = await runStoreAppends(url, schemas[2], service.batches)
   const emmettSeconds = await runEmmett(url, admin, database)
   const name = `postgres execute, ${CALLERS} concurrent callers on their own tickets, pool ${POOL_SIZE}, ${COMMANDS.toLocaleString('en-US')} commands (${service.batches.length.toLocaleString('en-US')} appends)`
   const value = COMMANDS / service.seconds
@@ -168,6 +208,13 @@ export async function benchPostgresConcurrent(
       unit: 'commands/s',
       baseline: { name: 'raw pg: BEGIN; INSERT the same events; UPDATE a version row; COMMIT', value: COMMANDS / rawSeconds },
       target: '>= 1.0x baseline',
+    },
+    {
+      name: `postgresStore.append alone, the same ${service.batches.length.toLocaleString('en-US')} batches, callers and pool (no service)`,
+      value: COMMANDS / storeSeconds,
+      unit: 'commands/s',
+      baseline: { name: 'the same raw pg baseline', value: COMMANDS / rawSeconds },
+      target: "(the store's share)",
     },
     {
       name,

@@ -123,6 +123,7 @@ export const benchPostgres: BenchSection = async () => {
     schemaName('long_snapshot'),
     schemaName('concurrent'),
     schemaName('concurrent_raw'),
+    schemaName('concurrent_store'),
   ]
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
@@ -141,7 +142,7 @@ export const benchPostgres: BenchSection = async () => {
         baseline: { name: 'raw pg, same rows and statements, writes only', value: COMMANDS / rawSeconds },
         target: '>= 0.7x baseline',
       },
-      ...(await benchPostgresConcurrent(url, admin, [schemas[4]!, schemas[5]!], schemaName('emmett'))),
+      ...(await benchPostgresConcurrent(url, admin, [schemas[4]!, schemas[5]!, schemas[6]!], schemaName('emmett'))),
     ]
 
     const { events, state } = buildStream(LONG_STREAM)
