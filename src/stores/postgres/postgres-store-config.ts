@@ -82,7 +82,7 @@ export interface PostgresStoreCommonOptions {
    * each once per connection, and later runs send only the parameters. Set `false`
    * behind a pooler that hands one client's statements to different server connections
    * without tracking prepared statements — PgBouncer in transaction or statement mode
-   * before 1.21, or 1.21+ with `max_prepared_statements = 0` — or with a `client` that
+   * before 1.21, or with `max_prepared_statements = 0` (the default before 1.24) — or with a `client` that
    * is not node-postgres and does not take `query({ name, text, values })`. Not
    * accepted with `pglite`, which runs every statement as it comes.
    */

@@ -61,9 +61,12 @@ const MAX_UNSETTLED_APPENDS = 1000
  *   transaction at a time on it;
  * - `pglite` — an `@electric-sql/pglite` instance, serialised like a client.
  *
- * Every append is one transaction: it checks the ticket's version against
- * `expectedVersion` and writes the events, the `list()` projection row, the audit, the
- * snapshot and the command record together.
+ * Every append is one transaction holding one statement: it checks the ticket's version
+ * against `expectedVersion` and writes the events, the `list()` projection row, the
+ * audit, the snapshot and the command record together. On node-postgres the store's
+ * fixed statements are prepared once per connection (`preparedStatements: false` turns
+ * that off, for PgBouncer before 1.21 in transaction mode) and `BEGIN` travels with the
+ * append's statement, so an append costs two round trips.
  *
  * A dropped connection never ends the process: the store listens for `error` on every
  * connection it holds. Refused, reset, terminated or timed-out connections, serialization
