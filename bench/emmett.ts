@@ -18,12 +18,12 @@ type CommentAdded = Event<'CommentAdded', { comment: TicketComment; at: string }
 type CommentDeleted = Event<'CommentDeleted', { commentId: string; at: string }>
 type ReactionAdded = Event<'ReactionAdded', { commentId: string; emoji: string; userId: string; at: string }>
 type TicketViewed = Event<'TicketViewed', { at: string }>
-type TicketEmmettEvent = TicketCreated | TicketUpdated | CommentAdded | CommentDeleted | ReactionAdded | TicketViewed
+export type TicketEmmettEvent = TicketCreated | TicketUpdated | CommentAdded | CommentDeleted | ReactionAdded | TicketViewed
 
 const initialState = (): Ticket | null => null
 
 /** Emmett's evolve: a new state object per event, spreads for what changes. */
-function evolve(state: Ticket | null, event: TicketEmmettEvent): Ticket | null {
+export function evolve(state: Ticket | null, event: TicketEmmettEvent): Ticket | null {
   if (event.type === 'TicketCreated') return event.data.ticket
   if (state === null) return state
   const version = state.version + 1
@@ -60,7 +60,7 @@ function evolve(state: Ticket | null, event: TicketEmmettEvent): Ticket | null {
 }
 
 /** Emmett's decide for the commands of the bench mix: the same rules and no-ops as `handle`. */
-function decide(command: Command, state: Ticket | null): TicketEmmettEvent[] {
+export function decide(command: Command, state: Ticket | null): TicketEmmettEvent[] {
   const at = new Date().toISOString()
   if (command.type === 'create') {
     if (state !== null) throw new Error('ticket exists')

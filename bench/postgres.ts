@@ -2,7 +2,8 @@
  * PostgreSQL store benchmarks, against the server in `TICKET_EVENTS_PG_URL` (default
  * `postgres://postgres@127.0.0.1:5432/test`): commands/s through the service next to raw
  * `pg` running the same statements for the same rows, and loading a 100,000-event ticket
- * with and without a snapshot. Each measurement uses its own schema, dropped afterwards.
+ * with and without a snapshot; and 16 concurrent callers on a pool of 8 next to raw `pg` and
+ * Emmett's PostgreSQL event store (see `postgres-concurrent.ts`). Each measurement uses its own schema, dropped afterwards.
  */
 import pg from 'pg'
 import type { AppendBatch } from 'ticket-events'
@@ -10,7 +11,9 @@ import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, ty
 import { postgresStore } from 'ticket-events/postgres'
 import { postgresTables } from '../src/stores/postgres/postgres-schema.js'
 import { postgresStatements } from '../src/stores/postgres/postgres-statements.js'
+import { appendParameters } from '../src/stores/postgres/postgres-store.js'
 import { buildStream } from './core.js'
+import { benchPostgresConcurrent } from './postgres-concurrent.js'
 import type { BenchRow, BenchSection } from './report.js'
 import { benchTicketId, recording, runCommandMix } from './store-workload.js'
 import { bestOfAsync } from './timing.js'
@@ -38,9 +41,8 @@ async function executeThroughService(url: string, schema: string): Promise<{ sec
 }
 
 /**
- * The baseline: `pg` on its own, one connection, running the store's append statements
- * for the same batches, one transaction per command (BEGIN, projection, events, audit,
- * snapshot, COMMIT). It neither loads the ticket nor decides the command: the ratio shows
+ * The baseline: `pg` on its own, one connection, running the store's append statement
+ * for the same batches, one transaction per command (BEGIN, the append, COMMIT), as text. It neither loads the ticket nor decides the command: the ratio shows
  * what the service's load, `handle` and validation cost on top of the writes.
  */
 async function executeRaw(url: string, schema: string, batches: readonly AppendBatch[]): Promise<number> {
@@ -52,29 +54,9 @@ async function executeRaw(url: string, schema: string, batches: readonly AppendB
   const sql = postgresStatements(postgresTables(schema, 'ticket_'))
   const start = performance.now()
   for (const batch of batches) {
-    const { state } = batch
     await client.query('BEGIN')
-    const projection = projectionParams(state)
-    const locked =
-      batch.expectedVersion === 0
-        ? await client.query(sql.insertProjection, projection)
-        : await client.query(sql.updateProjection, [...projection, batch.expectedVersion])
-    if (locked.rows.length !== 1) throw new Error('version mismatch in the raw baseline')
-    const params: unknown[] = []
-    for (const event of batch.events) {
-      params.push(event.id, event.ticketId, event.workspaceId, event.version, event.type, event.occurredAt, JSON.stringify(event))
-    }
-    await client.query(sql.insertEvents(batch.events.length), params)
-    const audit = batch.audit
-    if (audit !== null) await client.query(sql.insertAudit, [audit.id, state.id, audit.createdAt, audit.version, JSON.stringify(audit)])
-    if (batch.snapshot) {
-      await client.query(sql.upsertSnapshot, [
-        state.id,
-        batch.snapshot.schemaVersion,
-        batch.snapshot.state.version,
-        JSON.stringify(batch.snapshot.state),
-      ])
-    }
+    const [written] = (await client.query(sql.append, appendParameters(batch))).rows
+    if (written?.written !== true) throw new Error('version mismatch in the raw baseline')
     await client.query('COMMIT')
   }
   const seconds = (performance.now() - start) / 1000
@@ -105,7 +87,10 @@ async function storeLongTicket(
   await client.query(sql.insertProjection, projectionParams(state))
   if (withSnapshot) {
     const snapshot = replay(events.slice(0, LONG_STREAM - LOAD_TAIL)) as Ticket
-    await client.query(sql.upsertSnapshot, [state.id, TICKET_SCHEMA_VERSION, snapshot.version, JSON.stringify(snapshot)])
+    await client.query(
+      `INSERT INTO ${postgresTables(schema, 'ticket_').qualified.snapshots} (ticket_id, schema_version, version, state) VALUES ($1, $2, $3, $4)`,
+      [state.id, TICKET_SCHEMA_VERSION, snapshot.version, JSON.stringify(snapshot)],
+    )
   }
   await client.query('COMMIT')
   await client.query(`ANALYZE ${postgresTables(schema, 'ticket_').qualified.events}`)
@@ -131,7 +116,15 @@ export const benchPostgres: BenchSection = async () => {
   if (problem !== null) {
     return [{ name: `postgres: skipped, no server at ${url} (${problem}); set TICKET_EVENTS_PG_URL`, value: Number.NaN, unit: '' }]
   }
-  const schemas = [schemaName('service'), schemaName('raw'), schemaName('long'), schemaName('long_snapshot')]
+  const schemas = [
+    schemaName('service'),
+    schemaName('raw'),
+    schemaName('long'),
+    schemaName('long_snapshot'),
+    schemaName('concurrent'),
+    schemaName('concurrent_raw'),
+    schemaName('concurrent_store'),
+  ]
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   const dropAll = async () => {
@@ -149,6 +142,7 @@ export const benchPostgres: BenchSection = async () => {
         baseline: { name: 'raw pg, same rows and statements, writes only', value: COMMANDS / rawSeconds },
         target: '>= 0.7x baseline',
       },
+      ...(await benchPostgresConcurrent(url, admin, [schemas[4]!, schemas[5]!, schemas[6]!], schemaName('emmett'))),
     ]
 
     const { events, state } = buildStream(LONG_STREAM)

@@ -36,6 +36,16 @@ describe('createIdFactory', () => {
     expect(ids(7)).not.toEqual(ids(8))
   })
 
+  it('draws the random part from every one of the 32 characters by default, a new one each millisecond', () => {
+    let time = Date.parse('2024-01-01T00:00:00Z')
+    const newId = createIdFactory({ now: () => ++time })
+    const ids = Array.from({ length: 2000 }, () => newId())
+    for (const id of ids) expect(id).toMatch(ULID)
+    expect(new Set(ids.map((id) => id.slice(10))).size).toBe(ids.length)
+    // Each random position uses the whole alphabet (a skewed source would miss letters).
+    for (const position of [10, 17, 25]) expect(new Set(ids.map((id) => id[position])).size).toBe(32)
+  })
+
   it('refuses a clock that does not read whole milliseconds above 0 with VALIDATION', () => {
     for (const reading of [0, -1, 1.5, Number.NaN]) {
       const newId = createIdFactory({ now: () => reading })

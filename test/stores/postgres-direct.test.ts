@@ -29,6 +29,18 @@ const create = (summary: string, workspaceId = WORKSPACE, extra: Partial<Record<
     ...extra,
   }) as CreateCommand
 
+/** The batch that appends `result` to ticket `id` at `expectedVersion`. */
+function batchFrom(id: string, expectedVersion: number, result: ReturnType<typeof handle>): AppendBatch {
+  return {
+    ticketId: id,
+    workspaceId: result.state.workspaceId,
+    expectedVersion,
+    events: result.events,
+    state: result.state,
+    audit: result.audit,
+  }
+}
+
 const database = createPostgresTestDatabase()
 afterAll(() => database.dispose())
 
@@ -221,6 +233,11 @@ describe(`postgres store (${database.kind})`, () => {
     expect(invalid({ connectionString: 'mysql://x' })).toEqual({ code: 'VALIDATION', paths: ['connectionString'] })
     expect(invalid({ pool: {} })).toEqual({ code: 'VALIDATION', paths: ['pool'] })
     expect(invalid(null)).toMatchObject({ code: 'VALIDATION' })
+    expect(invalid({ connectionString: 'postgres://x', preparedStatements: 'no' })).toEqual({
+      code: 'VALIDATION',
+      paths: ['preparedStatements'],
+    })
+    expect(invalid({ pglite: { query() {} }, preparedStatements: false })).toEqual({ code: 'VALIDATION', paths: ['preparedStatements'] })
   })
 })
 
@@ -254,6 +271,76 @@ describe.skipIf(PG_URL === undefined)(`postgres store connections (server) — $
       expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
     } finally {
       await client.end()
+    }
+  })
+
+  /** The store's prepared statements on `client`'s connection, as the server lists them. */
+  const preparedOn = async (client: pg.Client): Promise<string[]> =>
+    (await client.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name')).rows.map((found) => found.name)
+
+  it.each([
+    ['prepared statements (the default)', undefined],
+    ['preparedStatements: false', false],
+  ])('runs a ticket life with %s: conflicts, repeated command ids and snapshots keep their answers', async (_, preparedStatements) => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      const schema = freshSchemaName()
+      created.push(schema)
+      const store = postgresStore({ client, schema, ...(preparedStatements === undefined ? {} : { preparedStatements }) })
+      const ctx = createTestContext({ start: '2024-05-01T09:00:00.000Z' })
+      const tickets = createTicketService({ store, ctx, snapshotEvery: 3 })
+      const id = ticketId(300)
+      await tickets.execute(id, create('prepared or not'))
+      const results = []
+      for (let n = 0; n < 6; n++) results.push(await tickets.execute(id, { type: 'tag', tagId: tagId(n), meta: { commandId: `tag-${n}` } }))
+      // The same command id again: the first result, nothing appended.
+      const again = await tickets.execute(id, { type: 'tag', tagId: tagId(9), meta: { commandId: 'tag-0' } })
+      expect(again).toEqual(results[0])
+      const current = (await tickets.load(id)) as Ticket
+      // A stale expected version: CONCURRENCY with the actual one, nothing written.
+      const stale = await store.append(batchFrom(id, 1, handle(current, { type: 'tag', tagId: tagId(8) }, ctx))).catch((error) => error)
+      expect(stale).toMatchObject({ code: 'CONCURRENCY', details: { expectedVersion: 1, actualVersion: current.version } })
+      // A live command record for a new batch at the right version: refused, nothing written.
+      const recorded = await store
+        .append({
+          ...batchFrom(id, current.version, handle(current, { type: 'tag', tagId: tagId(7) }, ctx)),
+          command: { commandId: 'tag-1', recordedAt: ctx.now().toISOString(), result: again, notBefore: '2024-01-01T00:00:00.000Z' },
+        })
+        .catch((error) => error)
+      expect(recorded).toMatchObject({ code: 'CONCURRENCY' })
+      const stream = await store.loadStream(id, { snapshotSchemaVersion: TICKET_SCHEMA_VERSION })
+      expect(stream?.snapshot?.version).toBeGreaterThan(1)
+      expect(replay([...(await store.loadStream(id, { snapshotSchemaVersion: -1 }))!.events])).toEqual(current)
+      // Nothing of the two refused batches was written.
+      const versions = (await store.readEvents({ limit: 100 })).map((event) => event.version)
+      expect(versions).toEqual(Array.from({ length: current.version }, (_, index) => index + 1))
+      const names = await preparedOn(client)
+      if (preparedStatements === false) expect(names).toEqual([])
+      else expect(names.length).toBeGreaterThan(0)
+      await tickets.close()
+    } finally {
+      await client.end()
+    }
+  })
+
+  it('prepares its statements again on a new connection after a terminated backend', async () => {
+    const schema = freshSchemaName()
+    created.push(schema)
+    const pool = new pg.Pool({ connectionString: url, max: 1 })
+    pool.on('error', () => {})
+    try {
+      const tickets = createTicketService({ store: postgresStore({ pool, schema }) })
+      const id = ticketId(400)
+      await tickets.execute(id, create('before the restart'))
+      const backend = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+      await admin.query('SELECT pg_terminate_backend($1)', [backend])
+      // The service retries the UNAVAILABLE on a new connection, which knows no prepared statement yet.
+      for (let n = 0; n < 3; n++) await tickets.execute(id, { type: 'tag', tagId: tagId(n) })
+      expect((await tickets.load(id))?.tags).toHaveLength(3)
+      await tickets.close()
+    } finally {
+      await pool.end()
     }
   })
 

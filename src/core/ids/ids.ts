@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid'
 import { TicketError } from '../errors/ticket-error.js'
-import { pooledCryptoRandom } from './pooled-random.js'
+import { cryptoRandom } from './crypto-random.js'
 
 /** Options of {@link createIdFactory}. */
 export interface IdFactoryOptions {
@@ -8,8 +8,8 @@ export interface IdFactoryOptions {
   readonly now?: () => number
   /**
    * Random numbers in [0, 1) for the random part: `ulid`'s `prng` argument. The default
-   * is Web Crypto's `getRandomValues`, fetched in blocks of 256 numbers rather than one
-   * call per character. Pass a seeded one for reproducible ids.
+   * is Web Crypto (`crypto.getRandomValues`, read ahead in blocks). Pass a seeded one for
+   * reproducible ids.
    */
   readonly random?: () => number
 }
@@ -33,7 +33,7 @@ export interface IdFactoryOptions {
  * ```
  */
 export function createIdFactory(options: IdFactoryOptions = {}): () => string {
-  const factory = monotonicFactory(options.random ?? pooledCryptoRandom())
+  const factory = monotonicFactory(options.random ?? cryptoRandom())
   const clock = options.now
   if (clock === undefined) return () => factory()
   return () => {
@@ -55,7 +55,7 @@ let defaultFactory: (() => string) | undefined
  * (the only module state in the core, and only when `ctx.newId` is not given).
  */
 export function defaultNewId(): string {
-  defaultFactory ??= monotonicFactory(pooledCryptoRandom())
+  defaultFactory ??= monotonicFactory(cryptoRandom())
   return defaultFactory()
 }
 

@@ -11,15 +11,27 @@
  * @module
  */
 import { ConnectionMutex } from './connection-mutex.js'
+import { type PipelinedBegin, pipelinedBegin } from './pipelined-begin.js'
 import { isLostConnection, losesConnection, lostClientError, toPostgresStoreError } from './postgres-errors.js'
 import type { PostgresClient, PostgresPool, PostgresPoolClient, PostgresQueryable } from './postgres-store-config.js'
+import { naming, type StatementNames } from './prepared-statements.js'
+
+/** How {@link PostgresExecutor.transaction} starts its transaction. */
+export interface TransactionOptions {
+  /** Send `BEGIN` with the first statement, in one round trip, where the driver allows (node-postgres). */
+  readonly pipelineBegin?: boolean
+}
 
 /** Runs statements alone (autocommit) or together in one transaction. */
 export interface PostgresExecutor {
   /** Runs one statement in its own implicit transaction and returns its rows. */
   query(text: string, params?: unknown[]): Promise<readonly unknown[]>
-  /** Runs `work` between `BEGIN` and `COMMIT` on one connection; rolls back if it throws. */
-  transaction<T>(work: (session: PostgresQueryable) => Promise<T>): Promise<T>
+  /**
+   * Runs `work` between `BEGIN` and `COMMIT` on one connection; rolls back if it throws.
+   * With `pipelineBegin`, on node-postgres, `BEGIN` travels with `work`'s first statement
+   * (see `pipelined-begin.ts`).
+   */
+  transaction<T>(work: (session: PostgresQueryable) => Promise<T>, options?: TransactionOptions): Promise<T>
   /** Ends what the executor opened itself, and stops listening to what it did not. */
   close(): Promise<void>
 }
@@ -31,19 +43,24 @@ export interface PostgresExecutor {
  *
  * @param getPool - returns the pool (opened lazily when the store owns it)
  * @param endPool - ends the pool on `close()`, or `null` when the caller owns it
+ * @param names - the statements to send as prepared statements (node-postgres only), or `null`
  */
-export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() => Promise<void>) | null): PostgresExecutor {
+export function poolExecutor(
+  getPool: () => Promise<PostgresPool>,
+  endPool: (() => Promise<void>) | null,
+  names: StatementNames | null = null,
+): PostgresExecutor {
   return {
     async query(text, params) {
       const pool = await getPool()
       try {
         // pg-pool listens on the connection it checks out for `pool.query` itself.
-        return (await pool.query(text, params)).rows
+        return (await naming(pool, names).query(text, params)).rows
       } catch (error) {
         throw toPostgresStoreError(error)
       }
     },
-    async transaction(work) {
+    async transaction(work, options) {
       const pool = await getPool()
       let broken: Error | undefined
       const onError = (error: Error): void => {
@@ -56,7 +73,7 @@ export function poolExecutor(getPool: () => Promise<PostgresPool>, endPool: (() 
         throw toPostgresStoreError(error)
       }
       try {
-        return await inTransaction(client, work, onError)
+        return await inTransaction(naming(client, names), work, onError, options?.pipelineBegin ? pipelined(client, names) : null)
       } catch (error) {
         if (losesConnection(error)) onError(asError(isLostConnection(error) ? error : (error as Error).cause))
         throw toPostgresStoreError(error)
@@ -112,9 +129,15 @@ function checkOut(pool: PostgresPool, onError: (error: Error) => void): Promise<
  * @param listen - listen for the connection's `error` event from now until `close()`
  * (default `true`); an owner that never closes (the webhook dedupe store) leaves it to the
  * caller, and learns of a loss from the failing statement instead
+ * @param names - the statements to send as prepared statements (node-postgres only), or
+ * `null` (the default)
  */
-export function singleConnectionExecutor(connection: PostgresClient, { listen = true } = {}): PostgresExecutor {
+export function singleConnectionExecutor(
+  connection: PostgresClient,
+  { listen = true, names = null }: { listen?: boolean; names?: StatementNames | null } = {},
+): PostgresExecutor {
   const mutex = mutexFor(connection)
+  const session = naming(connection, names)
   let lost: unknown
   const onError = (error: Error): void => {
     lost ??= error
@@ -136,10 +159,10 @@ export function singleConnectionExecutor(connection: PostgresClient, { listen = 
 
   return {
     query(text, params) {
-      return guarded(async () => (await connection.query(text, params)).rows)
+      return guarded(async () => (await session.query(text, params)).rows)
     },
-    transaction(work) {
-      return guarded(() => inTransaction(connection, work, onError))
+    transaction(work, options) {
+      return guarded(() => inTransaction(session, work, onError, options?.pipelineBegin ? pipelined(connection, names) : null))
     },
     async close() {
       connection.removeListener?.('error', onError)
@@ -159,25 +182,47 @@ function mutexFor(connection: object): ConnectionMutex {
   return mutex
 }
 
+/** The pipelined `BEGIN` for `connection` (node-postgres only), sending the statements in `names` by name. */
+function pipelined(connection: PostgresQueryable, names: StatementNames | null): PipelinedBegin | null {
+  return pipelinedBegin(connection, (text) => names?.get(text))
+}
+
 /**
  * Runs `work` in a transaction. A failed `ROLLBACK` leaves the connection in an unknown
  * state, so it is reported broken and never used again.
+ *
+ * With `begin` (a pipelined `BEGIN`), `BEGIN` is sent with `work`'s first statement; a
+ * `work` that sends nothing then costs nothing, and ends nothing.
  */
 async function inTransaction<T>(
   connection: PostgresQueryable,
   work: (session: PostgresQueryable) => Promise<T>,
   onBrokenConnection: (error: Error) => void,
+  begin: PipelinedBegin | null,
 ): Promise<T> {
-  await connection.query('BEGIN')
+  let begun = begin === null
+  if (begin === null) await connection.query('BEGIN')
+  const session: PostgresQueryable =
+    begin === null
+      ? connection
+      : {
+          query(text, params) {
+            if (begun) return connection.query(text, params)
+            begun = true
+            return begin(text, params)
+          },
+        }
   try {
-    const result = await work(connection)
-    await connection.query('COMMIT')
+    const result = await work(session)
+    if (begun) await connection.query('COMMIT')
     return result
   } catch (error) {
-    try {
-      await connection.query('ROLLBACK')
-    } catch (rollbackError) {
-      onBrokenConnection(asError(rollbackError))
+    if (begun) {
+      try {
+        await connection.query('ROLLBACK')
+      } catch (rollbackError) {
+        onBrokenConnection(asError(rollbackError))
+      }
     }
     throw error
   }

@@ -40,19 +40,65 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
         WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) AND e.version <= $3 ORDER BY e.version
       ) AS tail ON true`,
     currentVersion: `SELECT version FROM ${t.projections} WHERE ticket_id = $1`,
-    // Both projection writes return the append's transaction id: if the connection drops
-    // after COMMIT was sent, the store asks pg_xact_status about it (see hasEvent).
+    // The whole append in one statement (one round trip, run between BEGIN and COMMIT):
+    // the version-checked projection write, then — only when it wrote a row, since every
+    // other write reads from `locked` — the events, audit, snapshot and command record.
+    // Data-modifying CTEs all run, once, whether or not they are read. The answer: whether
+    // the projection row was written (none: a version conflict, and nothing else was),
+    // whether the command was recorded (none with a command id: a live record exists; the
+    // caller rolls back), and the transaction's id, learnt before COMMIT is sent (see
+    // hasEvent). Parameters: $1–$13 the projection row, $14 the expected version (0: a new
+    // ticket), $15–$19 the events' columns as arrays and $20 the events as one JSON array
+    // (each element stored byte for byte; inserted in order, so `position` follows
+    // `version`), $21–$24 the audit, $25–$27 the snapshot, $28–$31 the command record and
+    // its dedupe window; null when the batch has none.
+    // Fixed text whatever the batch holds, so it is prepared once per connection.
+    append: `WITH inserted AS (
+        INSERT INTO ${t.projections} (${projectionColumns})
+        SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::uuid, $6::uuid[], $7::text, $8::boolean, $9::boolean,
+          $10::timestamptz, $11::timestamptz, $12::integer, $13::json
+        WHERE $14::integer = 0
+        ON CONFLICT (ticket_id) DO NOTHING RETURNING version
+      ), updated AS (
+        -- The WHERE on version is the optimistic check: a concurrent append that committed
+        -- first changed the version, so this updates nothing (READ COMMITTED re-checks the row).
+        UPDATE ${t.projections} SET workspace_id = $2::uuid, chat_id = $3::uuid, status = $4::text, assignee_id = $5::uuid,
+          tag_ids = $6::uuid[], summary_lower = $7::text, archived = $8::boolean, deleted = $9::boolean,
+          created_at = $10::timestamptz, updated_at = $11::timestamptz, version = $12::integer, state = $13::json
+        WHERE ticket_id = $1::uuid AND version = $14::integer RETURNING version
+      ), locked AS (
+        SELECT version FROM inserted UNION ALL SELECT version FROM updated
+      ), events AS (
+        INSERT INTO ${t.events} (id, ticket_id, workspace_id, version, type, occurred_at, event)
+        SELECT item.id, $1::uuid, item.workspace_id, item.version, item.type, item.occurred_at, element.event
+        FROM locked
+        CROSS JOIN unnest($15::text[], $16::uuid[], $17::integer[], $18::text[], $19::timestamptz[])
+          WITH ORDINALITY AS item(id, workspace_id, version, type, occurred_at, ordinal)
+        JOIN json_array_elements($20::json) WITH ORDINALITY AS element(event, ordinal) ON element.ordinal = item.ordinal
+        ORDER BY item.ordinal
+      ), audit AS (
+        INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record)
+        SELECT $21::text, $1::uuid, $22::timestamptz, $23::integer, $24::json FROM locked WHERE $21::text IS NOT NULL
+      ), snapshot AS (
+        INSERT INTO ${t.snapshots} (ticket_id, schema_version, version, state)
+        SELECT $1::uuid, $25::integer, $26::integer, $27::json FROM locked WHERE $25::integer IS NOT NULL
+        ON CONFLICT (ticket_id, schema_version) DO UPDATE SET version = excluded.version, state = excluded.state
+        WHERE ${t.snapshots}.version < excluded.version
+      ), command AS (
+        -- A record older than the dedupe window ($31) has expired: it is replaced, so the
+        -- command runs again. A live one (or no window given) refuses the repeat.
+        INSERT INTO ${t.commands} (ticket_id, command_id, recorded_at, result)
+        SELECT $1::uuid, $28::text, $29::timestamptz, $30::json FROM locked WHERE $28::text IS NOT NULL
+        ON CONFLICT (ticket_id, command_id) DO UPDATE SET recorded_at = excluded.recorded_at, result = excluded.result
+        WHERE ${t.commands}.recorded_at < $31::timestamptz RETURNING 1
+      )
+      SELECT EXISTS (SELECT 1 FROM locked) AS written, EXISTS (SELECT 1 FROM command) AS recorded,
+        pg_current_xact_id()::text AS transaction_id`,
+    // Writes one projection row as it is (the bench's bulk load).
     insertProjection: `INSERT INTO ${t.projections} (${projectionColumns})
-      VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10, $11, $12, $13)
-      ON CONFLICT (ticket_id) DO NOTHING RETURNING version, pg_current_xact_id()::text AS transaction_id`,
-    // The WHERE on version is the optimistic check: a concurrent append that committed
-    // first changed the version, so this updates nothing (READ COMMITTED re-checks the row).
-    updateProjection: `UPDATE ${t.projections} SET workspace_id = $2, chat_id = $3, status = $4, assignee_id = $5,
-      tag_ids = $6::uuid[], summary_lower = $7, archived = $8, deleted = $9, created_at = $10, updated_at = $11, version = $12, state = $13
-      WHERE ticket_id = $1 AND version = $14 RETURNING version, pg_current_xact_id()::text AS transaction_id`,
+      VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10, $11, $12, $13)`,
     insertEvents: (count: number) =>
       `INSERT INTO ${t.events} (id, ticket_id, workspace_id, version, type, occurred_at, event) VALUES ${placeholders(count, 7)}`,
-    insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES ($1, $2, $3, $4, $5)`,
     // One round trip: the ticket's workspace (null: no such ticket), the cursor audit's
     // version (null when $2 names no audit of the ticket) and the page after it, a row per
     // audit (one row with a null version when there are none). The page is a plain range
@@ -66,14 +112,6 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
         ORDER BY audit.version LIMIT $3
       ) AS page ON true
       ORDER BY page.version`,
-    upsertSnapshot: `INSERT INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (ticket_id, schema_version) DO UPDATE SET version = excluded.version, state = excluded.state
-      WHERE ${t.snapshots}.version < excluded.version`,
-    // A record older than the dedupe window ($5) has expired: it is replaced, so the
-    // command runs again. A live one (or no window given) refuses the repeat.
-    recordCommand: `INSERT INTO ${t.commands} (ticket_id, command_id, recorded_at, result) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (ticket_id, command_id) DO UPDATE SET recorded_at = excluded.recorded_at, result = excluded.result
-      WHERE ${t.commands}.recorded_at < $5::timestamptz RETURNING 1`,
     // One statement, so a store over a plain pool needs no transaction; the count comes back as a row.
     pruneCommands: `WITH pruned AS (DELETE FROM ${t.commands} WHERE recorded_at < $1 RETURNING 1) SELECT count(*)::int AS count FROM pruned`,
     findCommand: `SELECT result FROM ${t.commands} WHERE ticket_id = $1 AND command_id = $2 AND recorded_at >= $3`,
@@ -98,4 +136,14 @@ function placeholders(rows: number, columns: number): string {
     tuples.push(`(${Array.from({ length: columns }, (_, column) => `$${base + column + 1}`).join(', ')})`)
   }
   return tuples.join(', ')
+}
+
+/**
+ * The statements whose text never changes (every one but those built per query), which
+ * the store sends as prepared statements on node-postgres.
+ *
+ * @internal
+ */
+export function fixedStatements(sql: PostgresStatements): string[] {
+  return Object.values(sql).filter((statement): statement is string => typeof statement === 'string')
 }

@@ -76,6 +76,17 @@ export interface PostgresStoreCommonOptions {
    * example to run the store as a role that may only read and write data.
    */
   readonly migrate?: boolean
+  /**
+   * Whether the store sends its fixed statements as prepared statements (default `true`
+   * with `connectionString`, `pool` and `client`): node-postgres then parses and plans
+   * each once per connection, and later runs send only the parameters. Set `false`
+   * behind a pooler that hands one client's statements to different server connections
+   * without tracking prepared statements — PgBouncer in transaction or statement mode
+   * before 1.21, or with `max_prepared_statements = 0` (the default before 1.24) — or with a `client` that
+   * is not node-postgres and does not take `query({ name, text, values })`. Not
+   * accepted with `pglite`, which runs every statement as it comes.
+   */
+  readonly preparedStatements?: boolean
 }
 
 /**
@@ -131,6 +142,7 @@ export const postgresStoreOptionsSchema = z
       z.string().check(z.regex(/^postgres(ql)?:\/\//, { error: 'Expected a postgres:// or postgresql:// URL' })),
     ),
     maxConnections: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+    preparedStatements: z.optional(z.boolean()),
     ...postgresConnectionShape,
   })
   .check(
@@ -145,6 +157,13 @@ export const postgresStoreOptionsSchema = z
       }
       if (options.maxConnections !== undefined && options.connectionString === undefined) {
         ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'maxConnections applies only with connectionString' })
+      }
+      if (options.preparedStatements !== undefined && options.pglite !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['preparedStatements'],
+          message: 'preparedStatements applies only with connectionString, pool or client (node-postgres)',
+        })
       }
     }),
   )

@@ -22,7 +22,7 @@ import { commandRecordedError, unknownAuditCursorError, unknownCursorError, vers
 import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
 import { migratePostgres } from './postgres-migrator.js'
 import { postgresMigrationPlan, postgresTables } from './postgres-schema.js'
-import { type PostgresStatements, postgresStatements } from './postgres-statements.js'
+import { fixedStatements, type PostgresStatements, postgresStatements } from './postgres-statements.js'
 import {
   DEFAULT_POSTGRES_SCHEMA,
   type PostgresPool,
@@ -30,6 +30,7 @@ import {
   type PostgresStoreOptions,
   postgresStoreOptionsSchema,
 } from './postgres-store-config.js'
+import { type StatementNames, statementNames } from './prepared-statements.js'
 
 /** A {@link TicketStore} kept in PostgreSQL, with the schema it lives in. */
 export interface PostgresTicketStore extends PrunableTicketStore {
@@ -60,9 +61,12 @@ const MAX_UNSETTLED_APPENDS = 1000
  *   transaction at a time on it;
  * - `pglite` — an `@electric-sql/pglite` instance, serialised like a client.
  *
- * Every append is one transaction: it checks the ticket's version against
- * `expectedVersion` and writes the events, the `list()` projection row, the audit, the
- * snapshot and the command record together.
+ * Every append is one transaction holding one statement: it checks the ticket's version
+ * against `expectedVersion` and writes the events, the `list()` projection row, the
+ * audit, the snapshot and the command record together. On node-postgres the store's
+ * fixed statements are prepared once per connection (`preparedStatements: false` turns
+ * that off, for PgBouncer before 1.21 in transaction mode) and `BEGIN` travels with the
+ * append's statement, so an append costs two round trips.
  *
  * A dropped connection never ends the process: the store listens for `error` on every
  * connection it holds. Refused, reset, terminated or timed-out connections, serialization
@@ -91,8 +95,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const schemaName = parsed.schema ?? DEFAULT_POSTGRES_SCHEMA
   const tables = postgresTables(schemaName, parsed.tablePrefix ?? DEFAULT_TABLE_PREFIX)
   const plan = postgresMigrationPlan(tables)
-  const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS)
   const sql = postgresStatements(tables)
+  const names = parsed.preparedStatements === false ? null : statementNames(fixedStatements(sql))
+  const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS, names)
   let closed: Promise<void> | undefined
   // Appends whose connection was lost once all their statements had run (so COMMIT may
   // have been sent): first event id → the transaction's id, so hasEvent can wait for a
@@ -129,9 +134,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
       if (closed) throw storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`)
       let transactionId: string | undefined
       try {
-        await executor.transaction(async (session) => {
-          transactionId = await appendInTransaction(session, sql, batch)
-        })
+        await executor.transaction(
+          async (session) => {
+            transactionId = await appendInTransaction(session, sql, batch)
+          },
+          { pipelineBegin: true },
+        )
       } catch (error) {
         const firstEventId = batch.events[0]?.id
         if (isTicketError(error) && error.code === 'UNAVAILABLE' && transactionId !== undefined && firstEventId !== undefined) {
@@ -217,18 +225,23 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   }
 }
 
-function createExecutor(options: PostgresStoreOptions, maxConnections: number): PostgresExecutor {
-  if ('pool' in options) return poolExecutor(async () => options.pool, null)
-  if ('client' in options) return singleConnectionExecutor(options.client)
+/** The executor for the way of connecting in `options`; `names` are the prepared statements, for node-postgres only. */
+function createExecutor(options: PostgresStoreOptions, maxConnections: number, names: StatementNames | null): PostgresExecutor {
+  if ('pool' in options) return poolExecutor(async () => options.pool, null, names)
+  if ('client' in options) return singleConnectionExecutor(options.client, { names })
   if ('pglite' in options) return singleConnectionExecutor(options.pglite)
   let pool: Promise<PostgresPool> | undefined
   const open = () => {
     pool ??= openPool(options.connectionString, maxConnections)
     return pool
   }
-  return poolExecutor(open, async () => {
-    if (pool) await (await pool.catch(() => null))?.end()
-  })
+  return poolExecutor(
+    open,
+    async () => {
+      if (pool) await (await pool.catch(() => null))?.end()
+    },
+    names,
+  )
 }
 
 // A variable, not a literal: bundlers then leave the optional peer dependency alone.
@@ -265,10 +278,27 @@ async function openPool(connectionString: string, max: number): Promise<Postgres
   return pool
 }
 
-/** Writes the batch in the open transaction and returns the transaction's id (`xid8`, as text). */
+/**
+ * Writes the batch in the open transaction — one statement, `append` — and returns the
+ * transaction's id (`xid8`, as text).
+ */
 async function appendInTransaction(session: PostgresQueryable, sql: PostgresStatements, batch: AppendBatch): Promise<string> {
-  const { ticketId, state, expectedVersion } = batch
-  const projection = [
+  const { ticketId, expectedVersion } = batch
+  const answer = row((await session.query(sql.append, appendParameters(batch))).rows[0])
+  if (answer['written'] !== true) {
+    // A fresh snapshot (READ COMMITTED): the version the winning append committed.
+    const actual = await session.query(sql.currentVersion, [ticketId])
+    throw versionConflictError(ticketId, expectedVersion, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
+  }
+  // The statement wrote everything else; the caller's ROLLBACK undoes it.
+  if (batch.command && answer['recorded'] !== true) throw commandRecordedError(ticketId, batch.command.commandId, expectedVersion)
+  return String(answer['transaction_id'])
+}
+
+/** The parameters of the `append` statement for `batch`, in its order. */
+export function appendParameters(batch: AppendBatch): unknown[] {
+  const { ticketId, state, events, audit, snapshot, command } = batch
+  return [
     ticketId,
     state.workspaceId,
     state.chatId,
@@ -282,43 +312,25 @@ async function appendInTransaction(session: PostgresQueryable, sql: PostgresStat
     state.updatedAt,
     state.version,
     JSON.stringify(state),
+    batch.expectedVersion,
+    events.map((event) => event.id),
+    events.map((event) => event.workspaceId),
+    events.map((event) => event.version),
+    events.map((event) => event.type),
+    events.map((event) => event.occurredAt),
+    JSON.stringify(events),
+    audit?.id ?? null,
+    audit?.createdAt ?? null,
+    audit?.version ?? null,
+    audit ? JSON.stringify(audit) : null,
+    snapshot?.schemaVersion ?? null,
+    snapshot?.state.version ?? null,
+    snapshot ? JSON.stringify(snapshot.state) : null,
+    command?.commandId ?? null,
+    command?.recordedAt ?? null,
+    command ? JSON.stringify(command.result) : null,
+    command?.notBefore ?? null,
   ]
-  const locked =
-    expectedVersion === 0
-      ? await session.query(sql.insertProjection, projection)
-      : await session.query(sql.updateProjection, [...projection, expectedVersion])
-  if (locked.rows.length === 0) {
-    const actual = await session.query(sql.currentVersion, [ticketId])
-    throw versionConflictError(ticketId, expectedVersion, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
-  }
-  const transactionId = String(row(locked.rows[0])['transaction_id'])
-
-  if (batch.events.length > 0) {
-    const params: unknown[] = []
-    for (const event of batch.events) {
-      params.push(event.id, event.ticketId, event.workspaceId, event.version, event.type, event.occurredAt, JSON.stringify(event))
-    }
-    await session.query(sql.insertEvents(batch.events.length), params)
-  }
-  if (batch.audit) {
-    await session.query(sql.insertAudit, [
-      batch.audit.id,
-      ticketId,
-      batch.audit.createdAt,
-      batch.audit.version,
-      JSON.stringify(batch.audit),
-    ])
-  }
-  if (batch.snapshot) {
-    const { state: snapshot, schemaVersion } = batch.snapshot
-    await session.query(sql.upsertSnapshot, [ticketId, schemaVersion, snapshot.version, JSON.stringify(snapshot)])
-  }
-  if (batch.command) {
-    const { commandId, recordedAt, result, notBefore } = batch.command
-    const recorded = await session.query(sql.recordCommand, [ticketId, commandId, recordedAt, JSON.stringify(result), notBefore ?? null])
-    if (recorded.rows.length === 0) throw commandRecordedError(ticketId, commandId, expectedVersion)
-  }
-  return transactionId
 }
 
 async function readEvents(

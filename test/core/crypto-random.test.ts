@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { pooledCryptoRandom } from '../../src/core/ids/pooled-random.js'
+import { cryptoRandom } from '../../src/core/ids/crypto-random.js'
 import { createIdFactory } from '../../src/index.js'
 
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/
@@ -11,7 +11,7 @@ describe('the default random source of ids', () => {
 
   it('asks Web Crypto once per 256 numbers and hands out each number once', () => {
     const calls = vi.spyOn(globalThis.crypto, 'getRandomValues')
-    const random = pooledCryptoRandom()
+    const random = cryptoRandom() as () => number
     const numbers = Array.from({ length: 600 }, () => random())
     expect(calls).toHaveBeenCalledTimes(3)
     for (const number of numbers) {
@@ -23,7 +23,7 @@ describe('the default random source of ids', () => {
   })
 
   it('spreads its numbers over [0, 1)', () => {
-    const random = pooledCryptoRandom()
+    const random = cryptoRandom() as () => number
     const buckets = new Array<number>(32).fill(0)
     for (let draw = 0; draw < 32_000; draw++) buckets[Math.floor(random() * 32)]! += 1
     // 1,000 expected per bucket; 700 is more than 9 standard deviations away.
