@@ -140,9 +140,12 @@ describe.skipIf(PG_URL === undefined)(
       const tickets = createTicketService({ store })
       expect(await tickets.load(TICKET)).toBeNull()
 
+      // Listen before terminating: on a busy machine the client can see its socket end
+      // before the admin's answer arrives, and a listener added then would wait forever.
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()))
       expect(await terminateBackends(admin, applicationName)).toBe(1)
       // Let the client read the server's goodbye (57P01) and the end of its socket.
-      await new Promise<void>((resolve) => client.once('end', () => resolve()))
+      await ended
 
       const first = await failureOf(tickets.load(TICKET))
       const second = await failureOf(tickets.list({ workspaceId: TICKET }))
