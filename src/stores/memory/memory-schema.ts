@@ -80,17 +80,19 @@ export function freezeBatch(batch: AppendBatch): StoredBatch {
   const result = batch.command?.result
   // The snapshot and the remembered result usually repeat the batch's own objects (the
   // service passes the same ones): walk each object once, not once per place it appears.
+  // States share objects with the ticket's later states; events and audits are new.
   const own = (value: unknown, batchValue: unknown): unknown => (value === batchValue ? undefined : value)
   freezeStored(
     {
-      events: batch.events,
       state: batch.state,
-      audit: batch.audit,
       snapshot: own(batch.snapshot?.state, batch.state),
-      result:
-        result === undefined
-          ? undefined
-          : { state: own(result.state, batch.state), events: own(result.events, batch.events), audit: own(result.audit, batch.audit) },
+      result: own(result?.state, batch.state),
+    },
+    {
+      events: batch.events,
+      audit: batch.audit,
+      resultEvents: own(result?.events, batch.events),
+      resultAudit: own(result?.audit, batch.audit),
     },
     'batch',
   )
