@@ -51,8 +51,10 @@ export async function executeRaw(filename: string, batches: readonly AppendBatch
   await schema.migrate()
   await schema.close()
   const database = new Database(filename)
+  // The pragmas the store sets on a file it opens.
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
+  database.pragma('foreign_keys = ON')
   for (const sql of variant.alter ?? []) database.exec(sql)
   const projectionState = variant.projectionState ?? true
   const appendSql = sqliteStatements(sqliteTables('ticket_')).append
@@ -89,9 +91,12 @@ export async function executeRaw(filename: string, batches: readonly AppendBatch
       state.version,
       projectionState ? JSON.stringify(state) : '',
     )
+    const keys = [state.workspaceId, state.chatId, state.assigneeId, state.createdAt] as const
+    statement.updateProjectionKeys.run(...keys, state.id, ...keys)
     if (variant.tags ?? true) {
-      statement.deleteTags.run(state.id)
-      for (const tag of state.tags) statement.insertTag.run(state.id, tag)
+      const tags = JSON.stringify(state.tags)
+      statement.deleteTags.run(state.id, tags)
+      statement.insertTags.run(state.id, tags)
     }
     const audit = batch.audit
     if (audit !== null && (variant.audits ?? true))

@@ -407,9 +407,11 @@ class SqliteTicketStore implements TicketStore {
       state.version,
       JSON.stringify(state),
     )
-    this.#prepare(sql.deleteTags).run(state.id)
-    const insertTag = this.#prepare(sql.insertTag)
-    for (const tag of state.tags) insertTag.run(state.id, tag)
+    const keys = [state.workspaceId, state.chatId, state.assigneeId, state.createdAt] as const
+    this.#prepare(sql.updateProjectionKeys).run(...keys, state.id, ...keys)
+    const tags = JSON.stringify(state.tags)
+    this.#prepare(sql.deleteTags).run(state.id, tags)
+    this.#prepare(sql.insertTags).run(state.id, tags)
 
     const audit = batch.audit
     if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
