@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { monotonicFactory, ulidToUUID } from 'ulid'
 import { describe, expect, it } from 'vitest'
+import { pooledWebCryptoRandom } from '../../src/core/ids/pooled-random.js'
 import { uuidFromUlid } from '../../src/core/ids/uuid-from-ulid.js'
 import { createIdFactory, handle, isTicketError } from '../../src/index.js'
 import { createTestContext, seededRandom } from '../../src/testing/index.js'
@@ -9,6 +10,26 @@ import { createPending } from '../support/core-fixtures.js'
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/
 
 describe('createIdFactory', () => {
+  it('draws each new millisecond\'s random part from Web Crypto: bytes / 256, fresh past a refill of the pool', () => {
+    const random = pooledWebCryptoRandom()
+    expect(random).toBeTypeOf('function')
+    const values = Array.from({ length: 5_000 }, () => (random as () => number)())
+    for (const value of values) {
+      expect(value).toBeGreaterThanOrEqual(0)
+      expect(value).toBeLessThan(1)
+      expect(Number.isInteger(value * 256)).toBe(true)
+    }
+    // 5,000 bytes span several refills; a pool handed out twice would repeat its run of bytes.
+    const runs = new Set<string>()
+    for (let start = 0; start + 16 <= values.length; start += 16) runs.add(values.slice(start, start + 16).join())
+    expect(runs.size).toBe(Math.floor(values.length / 16))
+
+    let time = Date.parse('2024-01-01T00:00:00Z')
+    const newId = createIdFactory({ now: () => time++ })
+    const randomParts = Array.from({ length: 200 }, () => newId().slice(10))
+    expect(new Set(randomParts).size).toBe(randomParts.length)
+  })
+
   it('makes ULIDs that strictly increase within one millisecond and when the clock goes back', () => {
     let time = Date.parse('2024-01-01T00:00:00Z')
     const newId = createIdFactory({ now: () => time })

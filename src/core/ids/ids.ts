@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid'
 import { TicketError } from '../errors/ticket-error.js'
+import { pooledWebCryptoRandom } from './pooled-random.js'
 
 /** Options of {@link createIdFactory}. */
 export interface IdFactoryOptions {
@@ -7,7 +8,8 @@ export interface IdFactoryOptions {
   readonly now?: () => number
   /**
    * Random numbers in [0, 1) for the random part: `ulid`'s `prng` argument. The default
-   * is `ulid`'s own, on Web Crypto. Pass a seeded one for reproducible ids.
+   * is Web Crypto, a byte per character as `ulid`'s own source, fetched many bytes at a
+   * time. Pass a seeded one for reproducible ids.
    */
   readonly random?: () => number
 }
@@ -31,7 +33,7 @@ export interface IdFactoryOptions {
  * ```
  */
 export function createIdFactory(options: IdFactoryOptions = {}): () => string {
-  const factory = monotonicFactory(options.random)
+  const factory = monotonicFactory(options.random ?? pooledWebCryptoRandom())
   const clock = options.now
   if (clock === undefined) return () => factory()
   return () => {
@@ -53,7 +55,7 @@ let defaultFactory: (() => string) | undefined
  * (the only module state in the core, and only when `ctx.newId` is not given).
  */
 export function defaultNewId(): string {
-  defaultFactory ??= monotonicFactory()
+  defaultFactory ??= monotonicFactory(pooledWebCryptoRandom())
   return defaultFactory()
 }
 
