@@ -15,7 +15,10 @@ const ROUNDS = 3
 const directory = mkdtempSync(join(tmpdir(), 'ticket-events-profile-sqlite-'))
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    const tickets = createTicketService({ store: sqliteStore({ filename: join(directory, `${round}.db`) }), ctx: { newId: createIdFactory() } })
+    const tickets = createTicketService({
+      store: sqliteStore({ filename: join(directory, `${round}.db`) }),
+      ctx: { newId: createIdFactory() },
+    })
     const seconds = await runCommandMix(tickets, COMMANDS, 50)
     await tickets.close()
     console.log(`round ${round + 1}: ${Math.round(COMMANDS / seconds).toLocaleString('en-US')} commands/s`)

@@ -10,7 +10,7 @@ import { createPending } from '../support/core-fixtures.js'
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/
 
 describe('createIdFactory', () => {
-  it('draws each new millisecond\'s random part from Web Crypto: bytes / 256, fresh past a refill of the pool', () => {
+  it("draws each new millisecond's random part from Web Crypto: bytes / 256, fresh past a refill of the pool", () => {
     const random = pooledWebCryptoRandom()
     expect(random).toBeTypeOf('function')
     const values = Array.from({ length: 5_000 }, () => (random as () => number)())

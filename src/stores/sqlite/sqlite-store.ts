@@ -393,6 +393,7 @@ class SqliteTicketStore implements TicketStore {
     }
 
     const state = batch.state
+    const stateJson = JSON.stringify(state)
     this.#prepare(sql.upsertProjection).run(
       state.id,
       state.workspaceId,
@@ -405,7 +406,7 @@ class SqliteTicketStore implements TicketStore {
       state.createdAt,
       state.updatedAt,
       state.version,
-      JSON.stringify(state),
+      stateJson,
     )
     const keys = [state.workspaceId, state.chatId, state.assigneeId, state.createdAt] as const
     this.#prepare(sql.updateProjectionKeys).run(...keys, state.id, ...keys)
@@ -417,7 +418,9 @@ class SqliteTicketStore implements TicketStore {
     if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
     if (batch.snapshot !== undefined) {
       const snapshot = batch.snapshot
-      this.#prepare(sql.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, JSON.stringify(snapshot.state))
+      // The service snapshots the state it appends: the projection's JSON is the same text.
+      const snapshotJson = snapshot.state === state ? stateJson : JSON.stringify(snapshot.state)
+      this.#prepare(sql.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, snapshotJson)
     }
     if (command !== undefined) {
       this.#prepare(sql.insertCommand).run(
