@@ -9,8 +9,8 @@
  * runs every variant twice under callgrind (for `SMALL` and `LARGE` commands) and prints
  * a Markdown table; instructions per command = (count at LARGE − count at SMALL) /
  * (LARGE − SMALL), which cancels Node's start-up and the file's creation. It takes about
- * half an hour on one core; a first argument runs only the variants whose names start with
- * it (`service`, `raw`, `minimal`). The other modes are the runs it makes:
+ * half an hour on one core; a first argument runs only the variants whose names match it as a
+ * regular expression (`^service`, `^raw`, `minimal`). The other modes are the runs it makes:
  *
  *   … bench/sqlite-parts.ts record <commands> <batches.json>   the mix's batches, through the service
  *   … bench/sqlite-parts.ts run <variant> <batches.json> <db>  one variant (under callgrind)
@@ -102,7 +102,7 @@ async function pages(name: string, batchesFile: string, filename: string): Promi
   console.log(`${(frames / commands).toFixed(2)} | ${(walBytes / 1024 / commands).toFixed(1)}`)
 }
 
-/** Every variant (or those whose names start with `only`) under callgrind at two sizes, and its WAL pages: a Markdown table. */
+/** Every variant (or those whose names match `only`) under callgrind at two sizes, and its WAL pages: a Markdown table. */
 async function table(only: string | undefined): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'ticket-events-sqlite-parts-'))
   const self = ['--import', 'tsx', new URL(import.meta.url).pathname]
@@ -114,7 +114,7 @@ async function table(only: string | undefined): Promise<void> {
       '| --- | ---: | ---: | ---: |',
     ]
     let round = 0
-    for (const name of Object.keys(VARIANTS).filter((variant) => only === undefined || variant.startsWith(only))) {
+    for (const name of Object.keys(VARIANTS).filter((variant) => only === undefined || new RegExp(only).test(variant))) {
       const refs = [SMALL, LARGE].map((size) => instructions(self, name, files[size] as string, join(directory, `${++round}.db`)))
       const perCommand = ((refs[1] as number) - (refs[0] as number)) / (LARGE - SMALL)
       const walPages =
