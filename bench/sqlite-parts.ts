@@ -125,7 +125,7 @@ async function table(only: string | undefined): Promise<void> {
     const format = (count: number) => Math.round(count).toLocaleString('en-US')
     for (const name of Object.keys(VARIANTS).filter((variant) => only === undefined || new RegExp(only).test(variant))) {
       // The totals are for the whole paths only: for one part, the noise of JavaScript is larger than the part.
-      const whole = name.startsWith('service') || name.startsWith('raw:') || name.startsWith('minimal')
+      const whole = name.startsWith('service') || name.startsWith('raw:')
       const all = whole ? format(perCommand(name, false)) : ''
       const inSqlite = format(perCommand(name, true))
       const walPages =

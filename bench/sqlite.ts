@@ -138,9 +138,11 @@ export function openRawWriter(
       old.deleteTags.run(state.id)
       for (const tag of state.tags) old.insertTag.run(state.id, tag)
     } else if (variant.tags ?? true) {
-      const tags = JSON.stringify(state.tags)
-      statement.deleteTags.run(state.id, tags)
-      statement.insertTags.run(state.id, tags)
+      const added = new Set(state.tags)
+      for (const { tag_id } of statement.storedTags.all(state.id) as { tag_id: string }[]) {
+        if (!added.delete(tag_id)) statement.deleteTag.run(state.id, tag_id)
+      }
+      for (const tag of added) statement.insertTag.run(state.id, tag)
     }
     const audit = batch.audit
     if (audit !== null && (variant.audits ?? true))

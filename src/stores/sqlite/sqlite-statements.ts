@@ -38,10 +38,12 @@ export function sqliteStatements(tables: SqliteTables) {
       /** The indexed columns, written only when one of them changed (a reassignment, mostly). */
       updateProjectionKeys: `UPDATE ${t.projections} SET workspace_id = ?, chat_id = ?, assignee_id = ?, created_at = ?
     WHERE id = ? AND (workspace_id IS NOT ? OR chat_id IS NOT ? OR assignee_id IS NOT ? OR created_at IS NOT ?)`,
-      // The tag rows follow the state's tags (a JSON array parameter) by removing and adding
-      // only what changed: an unchanged set, most commands, writes no page.
-      deleteTags: `DELETE FROM ${t.tags} WHERE ticket_id = ? AND tag_id NOT IN (SELECT value FROM json_each(?))`,
-      insertTags: `INSERT OR IGNORE INTO ${t.tags} (ticket_id, tag_id) SELECT ?, value FROM json_each(?)`,
+      // The tag rows follow the state's tags by removing and adding only what changed, so
+      // an unchanged set (most commands) writes no page; the difference is taken in
+      // JavaScript, which costs SQLite a third of what `json_each` did.
+      storedTags: `SELECT tag_id FROM ${t.tags} WHERE ticket_id = ?`,
+      deleteTag: `DELETE FROM ${t.tags} WHERE ticket_id = ? AND tag_id = ?`,
+      insertTag: `INSERT OR IGNORE INTO ${t.tags} (ticket_id, tag_id) VALUES (?, ?)`,
       insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES (?, ?, ?, ?, ?)`,
       insertSnapshot: `INSERT OR REPLACE INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES (?, ?, ?, ?)`,
       insertCommand: `INSERT OR REPLACE INTO ${t.commands} (ticket_id, command_id, recorded_at, result) VALUES (?, ?, ?, ?)`,
