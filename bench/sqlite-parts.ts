@@ -10,8 +10,8 @@
  * Markdown table; instructions per command = (count at LARGE − count at SMALL) /
  * (LARGE − SMALL), which cancels Node's start-up and the file's creation. Every variant
  * is counted inside SQLite (`sqlite3_step`: the statements and the commit), which is
- * steady; the whole paths are also counted in all, which moves by ±10–30 % between runs. It takes about
- * half an hour on one core; a first argument runs only the variants whose names match it as a
+ * steady; the whole paths are also counted in all, which moves by ±10–30 % between runs.
+ * It takes about 45 minutes on a busy two-core machine; a first argument runs only the variants whose names match it as a
  * regular expression (`^service`, `^raw`, `minimal`). The other modes are the runs it makes:
  *
  *   … bench/sqlite-parts.ts record <commands> <batches.json>   the mix's batches, through the service
