@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import type { AppendBatch } from 'ticket-events'
 import { createIdFactory, createTicketService, replay, TICKET_SCHEMA_VERSION, type Ticket } from 'ticket-events'
 import { sqliteStore } from 'ticket-events/sqlite'
+import { searchable } from '../src/stores/shared/like-pattern.js'
 import { sqliteTables } from '../src/stores/sqlite/sqlite-schema.js'
 import { sqliteStatements } from '../src/stores/sqlite/sqlite-statements.js'
 import { buildStream } from './core.js'
@@ -24,6 +25,8 @@ const LOAD_TAIL = 50
 /** Runs `COMMANDS` commands round-robin over `TICKETS` tickets through the service; returns seconds and the batches. */
 export async function executeThroughService(filename: string): Promise<{ seconds: number; batches: AppendBatch[] }> {
   const batches: AppendBatch[] = []
+  // The tables are made before the clock starts, as for the raw baselines.
+  await migrateFile(filename)
   const tickets = createTicketService({ store: recording(sqliteStore({ filename }), batches), ctx: { newId: createIdFactory() } })
   const seconds = await runCommandMix(tickets, COMMANDS, TICKETS)
   await tickets.close()
@@ -34,34 +37,72 @@ export async function executeThroughService(filename: string): Promise<{ seconds
 export interface RawVariant {
   /** Statements run on the migrated schema first (drop an index, a trigger…). */
   readonly alter?: readonly string[]
+  /** The database's page size in bytes, set on the new file before the store creates its tables (SQLite's default: 4096). */
+  readonly pageSize?: number
+  /** Pragmas set after the store's own (`wal_autocheckpoint = 10000`, `foreign_keys = OFF`…). */
+  readonly pragmas?: readonly string[]
+  /** Check the ticket's version first, as the store does (default `true`). */
+  readonly versionCheck?: boolean
   /** Write the state JSON into the projection row (default `true`). */
   readonly projectionState?: boolean
   /** Write the tag rows (default `true`). */
   readonly tags?: boolean
   /** Write the audit row (default `true`). */
   readonly audits?: boolean
+  /** Write the snapshots the batches carry (default `true`). */
+  readonly snapshots?: boolean
+  /**
+   * Rewrite every projection column and every tag row on each append, as the store did
+   * up to 0.2.0 (default `false`): SQLite then rewrites all three projection indexes and
+   * the tag rows even when nothing in them changed.
+   */
+  readonly rewriteEverything?: boolean
+}
+
+/** The append of 0.2.0: every projection column set on conflict, the tag rows deleted and inserted again. */
+const APPEND_0_2 = {
+  upsertProjection: `INSERT INTO ticket_projections (id, workspace_id, chat_id, status, assignee_id, summary_folded, archived, deleted,
+      created_at, updated_at, version, state)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET
+      workspace_id = excluded.workspace_id, chat_id = excluded.chat_id, status = excluded.status,
+      assignee_id = excluded.assignee_id, summary_folded = excluded.summary_folded, archived = excluded.archived,
+      deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at,
+      version = excluded.version, state = excluded.state`,
+  deleteTags: 'DELETE FROM ticket_tags WHERE ticket_id = ?',
+  insertTag: 'INSERT OR IGNORE INTO ticket_tags (ticket_id, tag_id) VALUES (?, ?)',
 }
 
 /**
- * The baseline: better-sqlite3 on its own, with the store's pragmas, running the store's
- * append statements for the same batches, one transaction per command.
+ * Opens `filename` (migrated by the store beforehand) with better-sqlite3 and the store's
+ * pragmas, and returns a function writing one batch in one `BEGIN IMMEDIATE`
+ * transaction with the store's append statements, as `variant` says.
  */
-export async function executeRaw(filename: string, batches: readonly AppendBatch[], variant: RawVariant = {}): Promise<number> {
-  const schema = sqliteStore({ filename })
-  await schema.migrate()
-  await schema.close()
+export function openRawWriter(
+  filename: string,
+  variant: RawVariant = {},
+): { readonly write: (batch: AppendBatch) => void; readonly database: Database.Database } {
   const database = new Database(filename)
+  // The pragmas the store sets on a file it opens.
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
+  database.pragma('foreign_keys = ON')
+  for (const pragma of variant.pragmas ?? []) database.pragma(pragma)
   for (const sql of variant.alter ?? []) database.exec(sql)
   const projectionState = variant.projectionState ?? true
+  const rewrite = variant.rewriteEverything ?? false
   const appendSql = sqliteStatements(sqliteTables('ticket_')).append
   const statement = Object.fromEntries(Object.entries(appendSql).map(([key, sql]) => [key, database.prepare(sql)])) as {
     [K in keyof typeof appendSql]: Database.Statement
   }
+  const old = Object.fromEntries(Object.entries(APPEND_0_2).map(([key, sql]) => [key, database.prepare(sql)])) as {
+    [K in keyof typeof APPEND_0_2]: Database.Statement
+  }
   const write = database.transaction((batch: AppendBatch) => {
-    const current = statement.currentVersion.get(batch.ticketId) as { version: number }
-    if (current.version !== batch.expectedVersion) throw new Error('version mismatch in the raw baseline')
+    if (variant.versionCheck ?? true) {
+      const current = statement.currentVersion.get(batch.ticketId) as { version: number }
+      if (current.version !== batch.expectedVersion) throw new Error('version mismatch in the raw baseline')
+    }
     for (const event of batch.events) {
       statement.insertEvent.run(
         event.id,
@@ -75,13 +116,13 @@ export async function executeRaw(filename: string, batches: readonly AppendBatch
       )
     }
     const state = batch.state
-    statement.upsertProjection.run(
+    ;(rewrite ? old.upsertProjection : statement.upsertProjection).run(
       state.id,
       state.workspaceId,
       state.chatId,
       state.status,
       state.assigneeId,
-      state.summary?.toLowerCase() ?? '',
+      state.summary === null ? '' : searchable(state.summary),
       state.archived ? 1 : 0,
       state.deleted ? 1 : 0,
       state.createdAt,
@@ -89,14 +130,24 @@ export async function executeRaw(filename: string, batches: readonly AppendBatch
       state.version,
       projectionState ? JSON.stringify(state) : '',
     )
-    if (variant.tags ?? true) {
-      statement.deleteTags.run(state.id)
-      for (const tag of state.tags) statement.insertTag.run(state.id, tag)
+    if (!rewrite) {
+      const keys = [state.workspaceId, state.chatId, state.assigneeId, state.createdAt] as const
+      statement.updateProjectionKeys.run(...keys, state.id, ...keys)
+    }
+    if ((variant.tags ?? true) && rewrite) {
+      old.deleteTags.run(state.id)
+      for (const tag of state.tags) old.insertTag.run(state.id, tag)
+    } else if (variant.tags ?? true) {
+      const added = new Set(state.tags)
+      for (const { tag_id } of statement.storedTags.all(state.id) as { tag_id: string }[]) {
+        if (!added.delete(tag_id)) statement.deleteTag.run(state.id, tag_id)
+      }
+      for (const tag of added) statement.insertTag.run(state.id, tag)
     }
     const audit = batch.audit
     if (audit !== null && (variant.audits ?? true))
       statement.insertAudit.run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
-    if (batch.snapshot)
+    if (batch.snapshot && (variant.snapshots ?? true))
       statement.insertSnapshot.run(
         state.id,
         batch.snapshot.schemaVersion,
@@ -104,6 +155,30 @@ export async function executeRaw(filename: string, batches: readonly AppendBatch
         JSON.stringify(batch.snapshot.state),
       )
   }).immediate
+  return { write, database }
+}
+
+/** Creates the store's tables in `filename`, as `sqliteStore` would on first use (with `pageSize`, on a file made with that page size). */
+export async function migrateFile(filename: string, pageSize?: number): Promise<void> {
+  if (pageSize !== undefined) {
+    // A page size holds from the file's first write on; switching to WAL writes the header.
+    const database = new Database(filename)
+    database.pragma(`page_size = ${pageSize}`)
+    database.pragma('journal_mode = WAL')
+    database.close()
+  }
+  const schema = sqliteStore({ filename })
+  await schema.migrate()
+  await schema.close()
+}
+
+/**
+ * The baseline: better-sqlite3 on its own, with the store's pragmas, running the store's
+ * append statements for the same batches, one transaction per command.
+ */
+export async function executeRaw(filename: string, batches: readonly AppendBatch[], variant: RawVariant = {}): Promise<number> {
+  await migrateFile(filename, variant.pageSize)
+  const { write, database } = openRawWriter(filename, variant)
   const start = performance.now()
   for (const batch of batches) write(batch)
   const seconds = (performance.now() - start) / 1000
@@ -112,11 +187,14 @@ export async function executeRaw(filename: string, batches: readonly AppendBatch
 }
 
 /**
- * The minimal baseline: an event store reduced to its core on better-sqlite3, with the
- * store's pragmas — event rows (a rowid log, unique per ticket and version) and one
- * projection upsert (the state as JSON) per command, in one transaction, for the same batches.
+ * The minimal baseline's writer: an event store reduced to its core on better-sqlite3,
+ * with SQLite's WAL defaults — event rows (a rowid log, unique per ticket and version)
+ * and one projection upsert (the state as JSON) per command, in one transaction.
  */
-function executeMinimal(filename: string, batches: readonly AppendBatch[]): number {
+export function openMinimalWriter(filename: string): {
+  readonly write: (batch: AppendBatch) => void
+  readonly database: Database.Database
+} {
   const database = new Database(filename)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
@@ -131,6 +209,12 @@ CREATE TABLE projections (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state T
     for (const event of batch.events) insertEvent.run(event.id, event.ticketId, event.version, event.type, JSON.stringify(event))
     upsert.run(batch.state.id, batch.state.version, JSON.stringify(batch.state))
   }).immediate
+  return { write, database }
+}
+
+/** The minimal baseline for the same batches: seconds. */
+function executeMinimal(filename: string, batches: readonly AppendBatch[]): number {
+  const { write, database } = openMinimalWriter(filename)
   const start = performance.now()
   for (const batch of batches) write(batch)
   const seconds = (performance.now() - start) / 1000

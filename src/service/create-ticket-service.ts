@@ -430,7 +430,11 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const parseAndRun = async (span: InstrumentationSpan | undefined) => {
         const id = parseTicketId(ticketId)
         const workspaceId = parseScope(scope)
-        const expectedVersion = parseWith(executeOptionsArgumentSchema, { options }, 'execute options').options?.expectedVersion
+        // Leaving out the options is the common case, and needs no parse to tell.
+        const expectedVersion =
+          options === undefined
+            ? undefined
+            : parseWith(executeOptionsArgumentSchema, { options }, 'execute options').options?.expectedVersion
         const parsed = prepareCommand(id, parseCommand(command), workspaceId)
         span?.setAttribute('ticket_events.ticket.id', id)
         span?.setAttribute('ticket_events.command.type', parsed.type)
@@ -599,6 +603,7 @@ function parseTicketId(ticketId: string): string {
 }
 
 function parseScope(scope: WorkspaceScope | undefined): string | undefined {
+  if (scope === undefined) return undefined
   return parseWith(scopeArgumentSchema, { scope }, 'workspace scope').scope?.workspaceId
 }
 

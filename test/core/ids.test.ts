@@ -9,6 +9,13 @@ import { createPending } from '../support/core-fixtures.js'
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/
 
 describe('createIdFactory', () => {
+  it('gives every new millisecond a random part of its own from the default source', () => {
+    let time = Date.parse('2024-01-01T00:00:00Z')
+    const newId = createIdFactory({ now: () => time++ })
+    const randomParts = Array.from({ length: 200 }, () => newId().slice(10))
+    expect(new Set(randomParts).size).toBe(randomParts.length)
+  })
+
   it('makes ULIDs that strictly increase within one millisecond and when the clock goes back', () => {
     let time = Date.parse('2024-01-01T00:00:00Z')
     const newId = createIdFactory({ now: () => time })

@@ -26,15 +26,23 @@ export function sqliteStatements(tables: SqliteTables) {
       recordedCommand: `SELECT recorded_at FROM ${t.commands} WHERE ticket_id = ? AND command_id = ?`,
       insertEvent: `INSERT INTO ${t.events} (id, ticket_id, workspace_id, version, type, occurred_at, payload, meta)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      // Only the columns no index covers are set on conflict: SQLite rewrites an index
+      // entry whenever its column is in the SET list, even to the same value, which cost
+      // three index pages per command. The indexed columns follow in `updateProjectionKeys`.
       upsertProjection: `INSERT INTO ${t.projections} (id, workspace_id, chat_id, status, assignee_id, summary_folded, archived, deleted,
       created_at, updated_at, version, state)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET
-      workspace_id = excluded.workspace_id, chat_id = excluded.chat_id, status = excluded.status,
-      assignee_id = excluded.assignee_id, summary_folded = excluded.summary_folded, archived = excluded.archived,
-      deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at,
-      version = excluded.version, state = excluded.state`,
-      deleteTags: `DELETE FROM ${t.tags} WHERE ticket_id = ?`,
+      status = excluded.status, summary_folded = excluded.summary_folded, archived = excluded.archived,
+      deleted = excluded.deleted, updated_at = excluded.updated_at, version = excluded.version, state = excluded.state`,
+      /** The indexed columns, written only when one of them changed (a reassignment, mostly). */
+      updateProjectionKeys: `UPDATE ${t.projections} SET workspace_id = ?, chat_id = ?, assignee_id = ?, created_at = ?
+    WHERE id = ? AND (workspace_id IS NOT ? OR chat_id IS NOT ? OR assignee_id IS NOT ? OR created_at IS NOT ?)`,
+      // The tag rows follow the state's tags by removing and adding only what changed, so
+      // an unchanged set (most commands) writes no page; the difference is taken in
+      // JavaScript, which costs SQLite a third of what `json_each` did.
+      storedTags: `SELECT tag_id FROM ${t.tags} WHERE ticket_id = ?`,
+      deleteTag: `DELETE FROM ${t.tags} WHERE ticket_id = ? AND tag_id = ?`,
       insertTag: `INSERT OR IGNORE INTO ${t.tags} (ticket_id, tag_id) VALUES (?, ?)`,
       insertAudit: `INSERT INTO ${t.audits} (id, ticket_id, created_at, version, record) VALUES (?, ?, ?, ?, ?)`,
       insertSnapshot: `INSERT OR REPLACE INTO ${t.snapshots} (ticket_id, schema_version, version, state) VALUES (?, ?, ?, ?)`,

@@ -393,6 +393,7 @@ class SqliteTicketStore implements TicketStore {
     }
 
     const state = batch.state
+    const stateJson = JSON.stringify(state)
     this.#prepare(sql.upsertProjection).run(
       state.id,
       state.workspaceId,
@@ -405,17 +406,23 @@ class SqliteTicketStore implements TicketStore {
       state.createdAt,
       state.updatedAt,
       state.version,
-      JSON.stringify(state),
+      stateJson,
     )
-    this.#prepare(sql.deleteTags).run(state.id)
-    const insertTag = this.#prepare(sql.insertTag)
-    for (const tag of state.tags) insertTag.run(state.id, tag)
+    const keys = [state.workspaceId, state.chatId, state.assigneeId, state.createdAt] as const
+    this.#prepare(sql.updateProjectionKeys).run(...keys, state.id, ...keys)
+    const added = new Set(state.tags)
+    for (const { tag_id } of this.#prepare(sql.storedTags).all(state.id) as { tag_id: string }[]) {
+      if (!added.delete(tag_id)) this.#prepare(sql.deleteTag).run(state.id, tag_id)
+    }
+    for (const tag of added) this.#prepare(sql.insertTag).run(state.id, tag)
 
     const audit = batch.audit
     if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
     if (batch.snapshot !== undefined) {
       const snapshot = batch.snapshot
-      this.#prepare(sql.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, JSON.stringify(snapshot.state))
+      // The service snapshots the state it appends: the projection's JSON is the same text.
+      const snapshotJson = snapshot.state === state ? stateJson : JSON.stringify(snapshot.state)
+      this.#prepare(sql.insertSnapshot).run(state.id, snapshot.schemaVersion, snapshot.state.version, snapshotJson)
     }
     if (command !== undefined) {
       this.#prepare(sql.insertCommand).run(
