@@ -1,6 +1,6 @@
 /**
  * Finds the Deno, Bun and workerd binaries the runtime tests drive: first the pinned
- * versions that `npm run runtimes:install` puts in `test/runtimes/node_modules`, then
+ * versions that `npm run runtimes:install` puts in `node_modules/.cache/ticket-events-runtimes`, then
  * the `PATH`. A runtime that is not found makes its tests skip with a message saying how
  * to get it, unless `TICKET_EVENTS_RUNTIMES=required` (CI sets it): then they fail.
  */
@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const PINNED_BIN = fileURLToPath(new URL('../node_modules/.bin/', import.meta.url))
+// Outside the source tree (see scripts/install-runtimes.mjs); the pins live in test/runtimes/package-lock.json.
+const PINNED_BIN = fileURLToPath(new URL('../../../node_modules/.cache/ticket-events-runtimes/node_modules/.bin/', import.meta.url))
 
 /** The runtimes tested, by the name of their binary. */
 export type RuntimeName = 'deno' | 'bun' | 'workerd'
@@ -25,7 +26,7 @@ export const RUNTIMES_REQUIRED = process.env['TICKET_EVENTS_RUNTIMES'] === 'requ
 
 /** How to get the binaries, for skip and failure messages. */
 export const HOW_TO_INSTALL =
-  'run `npm run runtimes:install` (it installs the pinned Deno, Bun and workerd from the npm registry into test/runtimes/node_modules) or put the binary on PATH'
+  'run `npm run runtimes:install` (it installs the pinned Deno, Bun and workerd from the npm registry into node_modules/.cache/ticket-events-runtimes) or put the binary on PATH'
 
 function candidates(name: RuntimeName): string[] {
   const names = process.platform === 'win32' ? [`${name}.cmd`, `${name}.exe`] : [name]
