@@ -18,18 +18,17 @@
  *   … bench/instructions.ts record <file>               the recording (the mix through `handle`)
  *   … bench/instructions.ts run <path> <file> <count>   one path (what callgrind counts)
  *
- * Both run from a bundle of this file (esbuild, in a temporary directory), not through tsx.
+ * Both run from a bundle of this file (see `callgrind-bundle.ts`), not through tsx.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { type Command, createIdFactory, createTicketService, handle, parseCommand, type Ticket, type TicketStore } from 'ticket-events'
 import { memoryStore } from 'ticket-events/memory'
 import { commandSchema } from 'ticket-events/schemas'
 import { safeParse } from 'zod/mini'
+import { bundleForCallgrind, COUNTED_RUN_FLAGS } from './callgrind-bundle.js'
 import { createCommand, nextCommand } from './command-mix.js'
 import { benchTicketId } from './store-workload.js'
 
@@ -127,7 +126,17 @@ function instructions(self: readonly string[], path: string, file: string, count
   return new Promise((resolve, reject) => {
     const child = spawn(
       'valgrind',
-      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--predictable', ...self, 'run', path, file, String(count)],
+      [
+        '--tool=callgrind',
+        '--callgrind-out-file=/dev/null',
+        process.execPath,
+        ...COUNTED_RUN_FLAGS,
+        ...self,
+        'run',
+        path,
+        file,
+        String(count),
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )
     let stderr = ''
@@ -152,20 +161,7 @@ async function table(only: string | undefined): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'ticket-events-instructions-'))
   const file = join(directory, 'steps.json')
   try {
-    // One bundled file, run without tsx: tsx compiles (or reads its cache) at start-up,
-    // which moved identical runs' totals by ~2 %; a plain file counts the same every time.
-    const bundle = join(directory, 'instructions.mjs')
-    await build({
-      entryPoints: [fileURLToPath(import.meta.url)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: bundle,
-      // The CommonJS dependencies bundled in call require() for Node's built-ins.
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-      logLevel: 'error',
-    })
-    const self = [bundle]
+    const self = [await bundleForCallgrind(import.meta.url, 'instructions')]
     const recorded = spawnSync(process.execPath, [...self, 'record', file], { stdio: 'inherit' })
     if (recorded.status !== 0) throw new Error('recording the command mix failed')
     const names = Object.keys(PATHS).filter((name) => name === 'read only' || only === undefined || new RegExp(only).test(name))

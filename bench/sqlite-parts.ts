@@ -9,8 +9,10 @@
  * runs every variant under callgrind for `SMALL` and `LARGE` commands and prints a
  * Markdown table; instructions per command = (count at LARGE − count at SMALL) /
  * (LARGE − SMALL), which cancels Node's start-up and the file's creation. Every variant
- * is counted inside SQLite (`sqlite3_step`: the statements and the commit), which is
- * steady; the whole paths are also counted in all, which moves by ±10–30 % between runs.
+ * is counted inside SQLite (`sqlite3_step`: the statements and the commit); the whole
+ * paths are also counted in all. The counted runs start from a bundle of this file under
+ * `node --predictable` (`callgrind-bundle.ts`), so both counts are steady: two runs of the
+ * service path gave 617,063 and 617,049 instructions per command in all.
  * It takes about 45 minutes on a busy two-core machine; a first argument runs only the variants whose names match it as a
  * regular expression (`^service`, `^raw`, `minimal`). The other modes are the runs it makes:
  *
@@ -30,6 +32,7 @@ import { join } from 'node:path'
 import type { AppendBatch } from 'ticket-events'
 import { createIdFactory, createTicketService } from 'ticket-events'
 import { sqliteStore } from 'ticket-events/sqlite'
+import { bundleForCallgrind, COUNTED_RUN_FLAGS } from './callgrind-bundle.js'
 import { migrateFile, openMinimalWriter, openRawWriter, type RawVariant } from './sqlite.js'
 import { costVariants } from './sqlite-costs.js'
 import { recording, runCommandMix } from './store-workload.js'
@@ -107,7 +110,7 @@ async function pages(name: string, batchesFile: string, filename: string): Promi
 /** Every variant (or those whose names match `only`) under callgrind at two sizes, and its WAL pages: a Markdown table. */
 async function table(only: string | undefined): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'ticket-events-sqlite-parts-'))
-  const self = ['--import', 'tsx', new URL(import.meta.url).pathname]
+  const self = [await bundleForCallgrind(import.meta.url, 'sqlite-parts')]
   const files: Record<number, string> = { [SMALL]: join(directory, 'small.json'), [LARGE]: join(directory, 'large.json') }
   try {
     for (const [size, file] of Object.entries(files)) execFileSync(process.execPath, [...self, 'record', size, file])
@@ -147,8 +150,7 @@ async function table(only: string | undefined): Promise<void> {
 /**
  * The instructions callgrind counts for one run of `name` (its `I refs` line, on stderr):
  * all of them, or with `inSqlite` only those inside `sqlite3_step` — every statement and
- * commit, without JavaScript, whose JIT compilation and garbage collection move the
- * totals of two identical runs by ±10–30 %.
+ * commit, without JavaScript.
  */
 function instructions(self: readonly string[], name: string, batchesFile: string, filename: string, inSqlite: boolean): number {
   const result = spawnSync(
@@ -158,6 +160,7 @@ function instructions(self: readonly string[], name: string, batchesFile: string
       '--callgrind-out-file=/dev/null',
       ...(inSqlite ? ['--toggle-collect=sqlite3_step'] : []),
       process.execPath,
+      ...COUNTED_RUN_FLAGS,
       ...self,
       'run',
       name,
