@@ -11,7 +11,7 @@ import { identifierSchema, isoDateTimeSchema, textSchema, ulidSchema, uuidSchema
 import { TICKET_STATUSES } from '../core/model/ticket.js'
 import type { ListPosition } from '../store-contract/ticket-store.js'
 import { decodeListCursor, MAX_CURSOR_LENGTH } from './list-cursor.js'
-import type { AppliedAuditsQuery, AppliedEventsQuery, AppliedListQuery } from './ticket-service.js'
+import type { AppliedAuditsQuery, AppliedEventsQuery, AppliedListQuery, AuditsOptions, EventsQuery, ListQuery } from './ticket-service.js'
 
 /** The largest `limit` of an events page (the events API). */
 export const MAX_EVENTS_LIMIT = 1000
@@ -84,7 +84,11 @@ export const auditsOptionsSchema = z.strictObject({
  *
  * @internal
  */
-export function parseAuditsQuery(ticketId: string, workspaceId: string | undefined, options: unknown): AppliedAuditsQuery {
+export function parseAuditsQuery(
+  ticketId: string,
+  workspaceId: string | undefined,
+  options: AuditsOptions | undefined,
+): AppliedAuditsQuery {
   const parsed = parseWith(z.object({ options: z.optional(auditsOptionsSchema) }), { options }, 'audits options').options
   return trusted({
     ticketId,
@@ -194,7 +198,7 @@ function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude
  *
  * @internal
  */
-export function parseEventsQuery(input: unknown): AppliedEventsQuery {
+export function parseEventsQuery(input: EventsQuery | undefined): AppliedEventsQuery {
   if (isParsed(input)) return input as AppliedEventsQuery
   return trusted(withoutUndefined(parseWith(eventsQuerySchema, input === undefined ? {} : input, 'events query')))
 }
@@ -205,7 +209,7 @@ export function parseEventsQuery(input: unknown): AppliedEventsQuery {
  *
  * @internal
  */
-export function parseListQuery(input: unknown): AppliedListQuery {
+export function parseListQuery(input: ListQuery): AppliedListQuery {
   if (isParsed(input)) return input as AppliedListQuery
   return trusted(withoutUndefined(parseWith(listQuerySchema, input, 'list query')))
 }
