@@ -11,12 +11,13 @@
  */
 export function cryptoRandom(): (() => number) | undefined {
   const crypto = (globalThis as { crypto?: { getRandomValues?: (array: Uint32Array) => unknown } }).crypto
-  if (typeof crypto?.getRandomValues !== 'function') return undefined
+  const getRandomValues = crypto?.getRandomValues
+  if (typeof getRandomValues !== 'function') return undefined
   const values = new Uint32Array(256)
   let next = values.length
   return () => {
     if (next === values.length) {
-      crypto.getRandomValues?.(values)
+      getRandomValues.call(crypto, values)
       next = 0
     }
     // 2^32: every value maps into [0, 1).

@@ -410,11 +410,12 @@ class SqliteTicketStore implements TicketStore {
     )
     const keys = [state.workspaceId, state.chatId, state.assigneeId, state.createdAt] as const
     this.#prepare(sql.updateProjectionKeys).run(...keys, state.id, ...keys)
-    const added = new Set(state.tags)
+    // Starts as every tag of the state; each one already stored is taken out, so what is left is new.
+    const toInsert = new Set(state.tags)
     for (const { tag_id } of this.#prepare(sql.storedTags).all(state.id) as { tag_id: string }[]) {
-      if (!added.delete(tag_id)) this.#prepare(sql.deleteTag).run(state.id, tag_id)
+      if (!toInsert.delete(tag_id)) this.#prepare(sql.deleteTag).run(state.id, tag_id)
     }
-    for (const tag of added) this.#prepare(sql.insertTag).run(state.id, tag)
+    for (const tag of toInsert) this.#prepare(sql.insertTag).run(state.id, tag)
 
     const audit = batch.audit
     if (audit !== null) this.#prepare(sql.insertAudit).run(audit.id, audit.ticketId, audit.createdAt, audit.version, JSON.stringify(audit))
