@@ -5,17 +5,18 @@
  * of the same path count the same total to within 0.01 %, where wall-clock and CPU time
  * on a shared two-core machine move by ±30 % between runs.
  *
- *   npm run bench:instructions             every path (about 6 minutes)
+ *   npm run bench:instructions             every path (about 12 minutes)
  *   npm run bench:instructions -- service  the paths whose names match a regular expression
  *
  * The command mix (`bench/command-mix.ts`, round-robin over 50 tickets, ids from a fixed
- * clock and a fixed random source) is recorded once outside callgrind; each path then
+ * clock and a fixed random source) is recorded once outside callgrind, with the batches
+ * the service appended for it (the SQLite paths write them); each path then
  * runs the first `SMALL` and the first `LARGE` commands of it under callgrind, and
  * instructions per command = (count at LARGE − count at SMALL) / (LARGE − SMALL), which
  * cancels Node's start-up. `read only` reads the recording and does nothing else: the
  * other rows are shown with it subtracted, so each is what its path adds per command.
  *
- *   … bench/instructions.ts record <file>               the recording (the mix through `handle`)
+ *   … bench/instructions.ts record <file>               the recording (the mix through the service)
  *   … bench/instructions.ts run <path> <file> <count>   one path (what callgrind counts)
  *
  * Both run from a bundle of this file (see `callgrind-bundle.ts`), not through tsx.
@@ -24,13 +25,25 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Command, createIdFactory, createTicketService, handle, parseCommand, type Ticket, type TicketStore } from 'ticket-events'
+import Database from 'better-sqlite3'
+import {
+  type AppendBatch,
+  type Command,
+  createIdFactory,
+  createTicketService,
+  handle,
+  parseCommand,
+  type Ticket,
+  type TicketStore,
+} from 'ticket-events'
 import { memoryStore } from 'ticket-events/memory'
 import { commandSchema } from 'ticket-events/schemas'
+import { sqliteStore } from 'ticket-events/sqlite'
 import { safeParse } from 'zod/mini'
 import { bundleForCallgrind, COUNTED_RUN_FLAGS } from './callgrind-bundle.js'
 import { createCommand, nextCommand } from './command-mix.js'
-import { benchTicketId } from './store-workload.js'
+import { openRawWriter } from './sqlite.js'
+import { benchTicketId, recording } from './store-workload.js'
 
 const SMALL = 2_000
 const LARGE = 12_000
@@ -40,6 +53,16 @@ const TICKETS = 50
 interface Step {
   readonly ticketId: string
   readonly command: Command
+}
+
+/**
+ * The recording a path runs: its steps, and the batches the service appended for them
+ * (read from their own file only by the paths that write them, so the other paths' heap,
+ * which the counts include the garbage collection of, is the same as without them).
+ */
+interface Recorded {
+  readonly steps: readonly Step[]
+  readonly batches: () => readonly AppendBatch[]
 }
 
 /** Reproducible ids: the same commands get the same ids in every run, so recorded comment ids exist when replayed. */
@@ -53,29 +76,57 @@ function fixedIds(): { newId: () => string; now: () => Date } {
 }
 
 /** The paths counted, each running `steps` from the recording. */
-const PATHS: Record<string, (steps: readonly Step[]) => Promise<void> | void> = {
+const PATHS: Record<string, (recorded: Recorded) => Promise<void> | void> = {
   'read only': () => {},
-  parseCommand: (steps) => {
+  parseCommand: ({ steps }) => {
     for (const { command } of steps) parseCommand(command)
   },
-  'the command schema alone (zod safeParse)': (steps) => {
+  'the command schema alone (zod safeParse)': ({ steps }) => {
     for (const { command } of steps) safeParse(commandSchema, command)
   },
-  'parseCommand, then handle on the parsed commands': (steps) => {
+  'parseCommand, then handle on the parsed commands': ({ steps }) => {
     const parsed = steps.map(({ ticketId, command }) => ({ ticketId, command: parseCommand(command) }))
     runHandle(parsed)
   },
-  'handle, commands as sent (validated by handle)': (steps) => runHandle(steps),
-  'service execute, a store that keeps nothing (the service alone)': async (steps) => {
+  'handle, commands as sent (validated by handle)': ({ steps }) => runHandle(steps),
+  'service execute, a store that keeps nothing (the service alone)': async ({ steps }) => {
     const tickets = createTicketService({ store: storeKeepingNothing(), ctx: fixedIds() })
     for (const { ticketId, command } of steps) await tickets.execute(ticketId, command)
     await tickets.close()
   },
-  'service execute, memory store': async (steps) => {
+  'service execute, memory store': async ({ steps }) => {
     const tickets = createTicketService({ store: memoryStore(), ctx: fixedIds() })
     for (const { ticketId, command } of steps) await tickets.execute(ticketId, command)
     await tickets.close()
   },
+  // The SQLite paths run on one in-memory database each (SQLite's own work is the same for
+  // both, statement for statement), so their difference is JavaScript alone.
+  'SQLite (in memory): the store statements on better-sqlite3, recorded batches': async ({ batches }) => {
+    const { write, database } = openRawWriter(await migratedMemoryDatabase())
+    for (const batch of batches()) write(batch)
+    database.close()
+  },
+  'SQLite (in memory): the store append alone, recorded batches': async ({ batches }) => {
+    const database = await migratedMemoryDatabase()
+    const store = sqliteStore({ database, migrate: false })
+    for (const batch of batches()) await store.append(batch)
+    database.close()
+  },
+  'SQLite (in memory): service execute through sqliteStore': async ({ steps }) => {
+    const database = await migratedMemoryDatabase()
+    const tickets = createTicketService({ store: sqliteStore({ database, migrate: false }), ctx: fixedIds() })
+    for (const { ticketId, command } of steps) await tickets.execute(ticketId, command)
+    await tickets.close()
+    database.close()
+  },
+}
+
+/** A new in-memory SQLite database with the store's tables and the pragmas it sets on a file it opens. */
+async function migratedMemoryDatabase(): Promise<Database.Database> {
+  const database = new Database(':memory:')
+  database.pragma('foreign_keys = ON')
+  await sqliteStore({ database }).migrate()
+  return database
 }
 
 /**
@@ -106,19 +157,28 @@ function runHandle(steps: readonly Step[]): void {
   for (const { ticketId, command } of steps) states.set(ticketId, handle(states.get(ticketId) ?? null, command, ctx).state)
 }
 
-/** Runs the mix through `handle` and writes its steps to `file`. */
-function record(file: string): void {
-  const ctx = fixedIds()
+/**
+ * Runs the mix through the service on a memory store and writes its steps to `file`, and
+ * beside them (`<file>.batches`) the batch each step appended, `null` for a no-op.
+ */
+async function record(file: string): Promise<void> {
+  const appended: AppendBatch[] = []
+  const tickets = createTicketService({ store: recording(memoryStore(), appended), ctx: fixedIds() })
   const states = new Map<string, Ticket>()
   const steps: Step[] = []
+  const batches: (AppendBatch | null)[] = []
   for (let step = 0; step < LARGE; step++) {
     const ticketId = benchTicketId(step % TICKETS)
     const state = states.get(ticketId)
     const command = state === undefined ? { ...createCommand, ticketId } : nextCommand(state, step)
+    const before = appended.length
+    states.set(ticketId, (await tickets.execute(ticketId, command)).state)
     steps.push({ ticketId, command })
-    states.set(ticketId, handle(state ?? null, command, ctx).state)
+    batches.push(appended[before] ?? null)
   }
+  await tickets.close()
   writeFileSync(file, JSON.stringify(steps))
+  writeFileSync(`${file}.batches`, JSON.stringify(batches))
 }
 
 /** The instructions callgrind counts for `path` over the first `count` steps (its `I refs` line, on stderr). */
@@ -182,11 +242,15 @@ async function table(only: string | undefined): Promise<void> {
 }
 
 const [mode, ...rest] = process.argv.slice(2)
-if (mode === 'record') record(rest[0] as string)
+if (mode === 'record') await record(rest[0] as string)
 else if (mode === 'run') {
   const [path, file, count] = rest as [string, string, string]
   const steps = (JSON.parse(readFileSync(file, 'utf8')) as Step[]).slice(0, Number(count))
+  const batches = () =>
+    (JSON.parse(readFileSync(`${file}.batches`, 'utf8')) as (AppendBatch | null)[])
+      .slice(0, Number(count))
+      .filter((batch) => batch !== null)
   const run = PATHS[path]
   if (run === undefined) throw new Error(`no path named ${path}`)
-  await run(steps)
+  await run({ steps, batches })
 } else await table(mode)

@@ -74,15 +74,15 @@ const APPEND_0_2 = {
 }
 
 /**
- * Opens `filename` (migrated by the store beforehand) with better-sqlite3 and the store's
- * pragmas, and returns a function writing one batch in one `BEGIN IMMEDIATE`
- * transaction with the store's append statements, as `variant` says.
+ * Opens `file` (migrated by the store beforehand) with better-sqlite3, or takes the open
+ * connection given, sets the store's pragmas, and returns a function writing one batch
+ * in one `BEGIN IMMEDIATE` transaction with the store's append statements, as `variant` says.
  */
 export function openRawWriter(
-  filename: string,
+  file: string | Database.Database,
   variant: RawVariant = {},
 ): { readonly write: (batch: AppendBatch) => void; readonly database: Database.Database } {
-  const database = new Database(filename)
+  const database = typeof file === 'string' ? new Database(file) : file
   // The pragmas the store sets on a file it opens.
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
@@ -187,6 +187,22 @@ export async function executeRaw(filename: string, batches: readonly AppendBatch
 }
 
 /**
+ * The store's part alone: `sqliteStore`'s `append` writing the same batches on a fresh
+ * migrated file, without the service (no parse, no decision, no audit built): seconds.
+ */
+export async function executeStoreAppends(filename: string, batches: readonly AppendBatch[]): Promise<number> {
+  await migrateFile(filename)
+  const store = sqliteStore({ filename })
+  // Opens the file (and finds the tables up to date) before the clock starts, as the raw baseline opens it.
+  await store.migrate()
+  const start = performance.now()
+  for (const batch of batches) await store.append(batch)
+  const seconds = (performance.now() - start) / 1000
+  await store.close()
+  return seconds
+}
+
+/**
  * The minimal baseline's writer: an event store reduced to its core on better-sqlite3,
  * with SQLite's WAL defaults — event rows (a rowid log, unique per ticket and version)
  * and one projection upsert (the state as JSON) per command, in one transaction.
@@ -276,10 +292,14 @@ export const benchSqlite: BenchSection = async () => {
     let serviceSeconds = Number.POSITIVE_INFINITY
     let rawSeconds = Number.POSITIVE_INFINITY
     let minimalSeconds = Number.POSITIVE_INFINITY
+    let storeSeconds = Number.POSITIVE_INFINITY
+    let appends = 0
     for (let round = 0; round < 3; round++) {
       const service = await executeThroughService(join(directory, `service-${round}.db`))
+      appends = service.batches.length
       serviceSeconds = Math.min(serviceSeconds, service.seconds)
       rawSeconds = Math.min(rawSeconds, await executeRaw(join(directory, `raw-${round}.db`), service.batches))
+      storeSeconds = Math.min(storeSeconds, await executeStoreAppends(join(directory, `store-${round}.db`), service.batches))
       minimalSeconds = Math.min(minimalSeconds, executeMinimal(join(directory, `minimal-${round}.db`), service.batches))
     }
 
@@ -290,6 +310,13 @@ export const benchSqlite: BenchSection = async () => {
         unit: 'commands/s',
         baseline: { name: 'raw better-sqlite3, same rows and statements', value: COMMANDS / rawSeconds },
         target: '>= 0.8x baseline',
+      },
+      {
+        name: `sqliteStore.append alone, the same ${appends.toLocaleString('en-US')} batches (no service)`,
+        value: COMMANDS / storeSeconds,
+        unit: 'commands/s',
+        baseline: { name: 'the same raw better-sqlite3 baseline', value: COMMANDS / rawSeconds },
+        target: "(the store's share)",
       },
       {
         name: `sqlite execute, ${COMMANDS.toLocaleString('en-US')} commands over ${TICKETS} tickets (1 command / transaction)`,
