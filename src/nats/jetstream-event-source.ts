@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import {
   AckPolicy,
+  type Consumer,
   type ConsumerMessages,
   DeliverPolicy,
   type JetStreamManager,
@@ -50,8 +51,8 @@ export interface JetStreamEventSourceOptions {
   /**
    * How long a message may go without news before JetStream takes it back, in ms
    * (default 10,000). Messages in hand are kept alive every half of it however long
-   * their delivery retries, so this is how soon a crashed worker's messages come back,
-   * and how long a new holder waits before pulling when it finds messages pending.
+   * their delivery retries, so this is how soon a crashed worker's messages come back
+   * to the next holder, which hands them over before anything newer.
    */
   readonly ackWaitMs?: number
   /** Messages pulled ahead, 1..1000 (default 64, at most `maxAckPending`). */
@@ -68,6 +69,8 @@ const optionsSchema = z
   .check(filterSubjectsOrPartition())
 
 const CONNECT_RETRY = toRetryPolicy()
+/** The shortest pull nats.js accepts (`expires`), in ms. */
+const MIN_PULL_EXPIRES_MS = 1000
 /** How many recently taken sequences a session remembers, to drop redelivered copies. */
 const TAKEN_REMEMBERED = 100_000
 
@@ -82,6 +85,15 @@ function answer(send: () => void): void {
     // Closed or draining: nothing left to tell JetStream on this connection.
   }
 }
+
+/** What an earlier holder of a consumer left unacknowledged: how many messages, all at stream sequences up to `upTo`. */
+interface LeftBehind {
+  readonly count: number
+  readonly upTo: number
+}
+
+/** Stream order, which is each ticket's order (the relay publishes a ticket's events one after another). */
+const byStreamSequence = (a: JsMsg, b: JsMsg): number => a.info.streamSequence - b.info.streamSequence
 
 /** The consumer an endpoint reads through: `<durable>-<endpoint id>`, with the id's `.` and `:` (not allowed in names) as `_`. */
 export function webhookConsumerName(durable: string, endpointId: string): string {
@@ -104,8 +116,11 @@ export function webhookConsumerName(durable: string, endpointId: string): string
  *   the endpoint stops (dispatcher stopped, lease lost, endpoint disabled), the messages
  *   in hand are handed back with `nak`, oldest first, so the next holder gets them first.
  * - **Order per ticket**: the dispatcher keeps it among the messages it holds. A session
- *   that finds messages still pending from an earlier holder (a crashed worker) waits
- *   `ackWaitMs` before pulling, so those come back before that ticket's later events.
+ *   that finds messages still pending from an earlier holder (a crashed worker, or one
+ *   that stopped and handed them back) first takes all of them back — JetStream
+ *   redelivers them as their ack waits run out, not in stream order — holding anything
+ *   newer meanwhile, and hands them over in stream order before the rest. That takes up
+ *   to `ackWaitMs` after the earlier holder's last word (at most `2 × ackWaitMs + 1 s`).
  *   Across workers: run the relay with `partitions`, give each worker a `partition`, and
  *   give each partition its own endpoint id (`crm-p0`, `crm-p1`, … with the same URL and
  *   secret) so each has its own lease, mark and consumer (`docs/delivery.md`).
@@ -137,8 +152,8 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
     return [`${prefix}.${workspaceId ?? '*'}${partition}.>`]
   }
 
-  /** Creates the endpoint's consumer, or brings its settings in line; answers how many messages an earlier holder left unacknowledged. */
-  async function ensureConsumer(manager: JetStreamManager, name: string, filters: readonly string[]): Promise<number> {
+  /** Creates the endpoint's consumer, or brings its settings in line; answers what an earlier holder left unacknowledged. */
+  async function ensureConsumer(manager: JetStreamManager, name: string, filters: readonly string[]): Promise<LeftBehind> {
     const [only] = filters
     const filter = filters.length === 1 && only !== undefined ? { filter_subject: only } : { filter_subjects: [...filters] }
     const settings = { ack_wait: toNanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: -1 }
@@ -151,7 +166,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
         ...settings,
         ...filter,
       })
-      return 0
+      return { count: 0, upTo: 0 }
     }
     const config = existing.config
     if (config.deliver_subject || config.ack_policy !== AckPolicy.Explicit) {
@@ -178,7 +193,59 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
         filter_subjects: filter.filter_subjects,
       } as Parameters<JetStreamManager['consumers']['update']>[2])
     }
-    return existing.num_ack_pending
+    // Everything pending was delivered before this look, so at or below the delivered sequence.
+    return { count: existing.num_ack_pending, upTo: existing.delivered.stream_seq }
+  }
+
+  /**
+   * Takes back what an earlier holder (a crashed worker, or one that stopped and handed
+   * its messages back) left unacknowledged, before anything newer is handed over.
+   * JetStream redelivers those messages as each one's ack wait runs out, so in that order
+   * rather than the stream's: one the holder kept alive longer comes back later, behind a
+   * later event of its ticket. So they are gathered, with any newer message pulled
+   * meanwhile, until all of them are in or `2 × ackWaitMs + 1 s` has passed (a message
+   * deleted from the stream meanwhile never comes back), kept alive while gathering, and
+   * returned in stream order. When `signal` aborts, what was gathered is handed back.
+   */
+  async function gatherLeftBehind(consumer: Consumer, left: LeftBehind, signal: AbortSignal): Promise<JsMsg[]> {
+    const gathered = new Map<number, JsMsg>()
+    let missing = left.count
+    const deadline = Date.now() + 2 * ackWaitMs + 1000
+    try {
+      while (missing > 0 && !signal.aborted && Date.now() < deadline) {
+        const batch = await consumer.fetch({
+          max_messages: Math.min(missing, prefetch),
+          expires: Math.max(MIN_PULL_EXPIRES_MS, Math.floor(Math.min(ackWaitMs / 2, deadline - Date.now()))),
+        })
+        const stop = () => void batch.close().catch(() => undefined)
+        signal.addEventListener('abort', stop, { once: true })
+        try {
+          for await (const message of batch) {
+            const sequence = message.info.streamSequence
+            // A second copy (its ack wait ran out while gathering) is covered by the first one's answer.
+            if (gathered.has(sequence)) continue
+            gathered.set(sequence, message)
+            if (sequence <= left.upTo) missing--
+          }
+        } finally {
+          signal.removeEventListener('abort', stop)
+        }
+        for (const message of gathered.values()) answer(() => message.working())
+      }
+    } catch (error) {
+      handBackInOrder([...gathered.values()])
+      throw error
+    }
+    const inOrder = [...gathered.values()].sort(byStreamSequence)
+    if (!signal.aborted) return inOrder
+    handBackInOrder(inOrder)
+    return []
+  }
+
+  /** Hands messages back (`nak`), oldest first, so the next holder receives them in stream order. */
+  function handBackInOrder(messages: JsMsg[]): void {
+    messages.sort(byStreamSequence)
+    for (const message of messages) answer(() => message.nak())
   }
 
   async function follow(request: WebhookEventSourceRequest): Promise<void> {
@@ -187,18 +254,23 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
     const js = jetstream(nats)
 
     let messages: ConsumerMessages | undefined
+    /** What an earlier holder left unacknowledged, taken back and in stream order: handed over first. */
+    let leftBehind: JsMsg[] = []
     for (let attempt = 1; messages === undefined; attempt++) {
       if (signal.aborted) return
       try {
         assertOpen(nats, 'read webhook events from JetStream')
-        const leftPending = await ensureConsumer(await jetstreamManager(nats), name, filtersFor(workspaceId))
-        // An earlier holder (a crashed worker) left messages unacknowledged: JetStream takes
-        // them back after ack_wait. Pulling before then would let a ticket's later events
-        // overtake them; after it, the taken-back messages come first.
-        if (leftPending > 0) await abortableSleep(ackWaitMs + 500, signal)
-        if (signal.aborted) return
-        messages = await (await js.consumers.get(stream, name)).consume({ max_messages: prefetch })
+        const left = await ensureConsumer(await jetstreamManager(nats), name, filtersFor(workspaceId))
+        const consumer = await js.consumers.get(stream, name)
+        leftBehind = left.count > 0 ? await gatherLeftBehind(consumer, left, signal) : []
+        if (signal.aborted) {
+          handBackInOrder(leftBehind)
+          return
+        }
+        messages = await consumer.consume({ max_messages: prefetch })
       } catch (raw) {
+        // Taken back but not handed over: the next attempt gathers them again.
+        handBackInOrder(leftBehind.splice(0))
         const error = toTicketError(raw, { action: `bind consumer "${name}" of stream "${stream}"`, stream })
         onError(error)
         if (!error.retryable) throw error
@@ -234,62 +306,71 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
       })
       stop()
     })
+    /** Messages taken back from an earlier holder and not yet handed over. */
+    const queued = new Set(leftBehind)
     // However long the dispatcher retries a delivery, JetStream must not take the message back meanwhile.
     const keepAlive = setInterval(
       () => {
         for (const message of inHand) answer(() => message.working())
+        for (const message of queued) answer(() => message.working())
       },
       Math.floor(ackWaitMs / 2),
     )
 
-    try {
-      for await (const message of active) {
-        if (signal.aborted || fatal) {
-          handBack.push(message)
-          continue
-        }
-        let event: TicketEvent
-        try {
-          event = decodeEventMessage(message.data)
-        } catch (error) {
-          // Never deliverable: keeping it would hold the endpoint forever.
-          onError(error)
-          answer(() => message.term())
-          continue
-        }
-        if (workspaceId !== undefined && event.workspaceId !== workspaceId) {
-          answer(() => message.ack()) // a custom filter let another workspace through
-          continue
-        }
-        const sequence = message.info.streamSequence
-        if (message.info.redelivered && taken.has(sequence)) continue
-        taken.add(sequence)
-        if (taken.size > TAKEN_REMEMBERED) {
-          for (const oldest of taken) {
-            taken.delete(oldest)
-            if (taken.size <= TAKEN_REMEMBERED / 2) break
-          }
-        }
-        inHand.add(message)
-        const { settled } = await accept(event)
-        settlements.push(
-          settled.then(
-            () => {
-              inHand.delete(message)
-              answer(() => message.ack())
-            },
-            () => {
-              inHand.delete(message)
-              handBack.push(message)
-            },
-          ),
-        )
-        if (settlements.length > 4096) {
-          // Forget the settled ones now and then; the rest are awaited on stop.
-          const still = settlements.splice(0)
-          settlements.push(Promise.all(still).then(() => undefined))
+    /** Hands one message to the dispatcher (or terminates it, or drops a copy of one this session took). */
+    const take = async (message: JsMsg): Promise<void> => {
+      queued.delete(message)
+      if (signal.aborted || fatal) {
+        handBack.push(message)
+        return
+      }
+      let event: TicketEvent
+      try {
+        event = decodeEventMessage(message.data)
+      } catch (error) {
+        // Never deliverable: keeping it would hold the endpoint forever.
+        onError(error)
+        answer(() => message.term())
+        return
+      }
+      if (workspaceId !== undefined && event.workspaceId !== workspaceId) {
+        answer(() => message.ack()) // a custom filter let another workspace through
+        return
+      }
+      const sequence = message.info.streamSequence
+      if (message.info.redelivered && taken.has(sequence)) return
+      taken.add(sequence)
+      if (taken.size > TAKEN_REMEMBERED) {
+        for (const oldest of taken) {
+          taken.delete(oldest)
+          if (taken.size <= TAKEN_REMEMBERED / 2) break
         }
       }
+      inHand.add(message)
+      const { settled } = await accept(event)
+      settlements.push(
+        settled.then(
+          () => {
+            inHand.delete(message)
+            answer(() => message.ack())
+          },
+          () => {
+            inHand.delete(message)
+            handBack.push(message)
+          },
+        ),
+      )
+      if (settlements.length > 4096) {
+        // Forget the settled ones now and then; the rest are awaited on stop.
+        const still = settlements.splice(0)
+        settlements.push(Promise.all(still).then(() => undefined))
+      }
+    }
+
+    try {
+      // What an earlier holder left comes first, in stream order, then the stream goes on.
+      for (const message of leftBehind) await take(message)
+      for await (const message of active) await take(message)
     } catch (error) {
       if (!signal.aborted) fatal ??= toTicketError(error, { action: `consume from "${name}"`, stream })
     } finally {
@@ -300,10 +381,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
       // connection gone nothing can be answered, and JetStream takes it all back after ack_wait.
       if (!fatal) await Promise.all(settlements)
       clearInterval(keepAlive)
-      for (const message of inHand) handBack.push(message)
-      // Oldest first, so the next holder receives them in the stream's order.
-      handBack.sort((a, b) => a.info.streamSequence - b.info.streamSequence)
-      for (const message of handBack) answer(() => message.nak())
+      handBackInOrder([...handBack, ...inHand, ...queued])
     }
     if (fatal) throw fatal
   }
