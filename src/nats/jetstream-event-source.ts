@@ -86,12 +86,6 @@ function answer(send: () => void): void {
   }
 }
 
-/** What an earlier holder of a consumer left unacknowledged: how many messages, all at stream sequences up to `upTo`. */
-interface LeftBehind {
-  readonly count: number
-  readonly upTo: number
-}
-
 /** Stream order, which is each ticket's order (the relay publishes a ticket's events one after another). */
 const byStreamSequence = (a: JsMsg, b: JsMsg): number => a.info.streamSequence - b.info.streamSequence
 
@@ -152,8 +146,8 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
     return [`${prefix}.${workspaceId ?? '*'}${partition}.>`]
   }
 
-  /** Creates the endpoint's consumer, or brings its settings in line; answers what an earlier holder left unacknowledged. */
-  async function ensureConsumer(manager: JetStreamManager, name: string, filters: readonly string[]): Promise<LeftBehind> {
+  /** Creates the endpoint's consumer, or brings its settings in line; answers how many messages an earlier holder left unacknowledged. */
+  async function ensureConsumer(manager: JetStreamManager, name: string, filters: readonly string[]): Promise<number> {
     const [only] = filters
     const filter = filters.length === 1 && only !== undefined ? { filter_subject: only } : { filter_subjects: [...filters] }
     const settings = { ack_wait: toNanos(ackWaitMs), max_ack_pending: maxAckPending, max_deliver: -1 }
@@ -166,7 +160,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
         ...settings,
         ...filter,
       })
-      return { count: 0, upTo: 0 }
+      return 0
     }
     const config = existing.config
     if (config.deliver_subject || config.ack_policy !== AckPolicy.Explicit) {
@@ -193,8 +187,7 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
         filter_subjects: filter.filter_subjects,
       } as Parameters<JetStreamManager['consumers']['update']>[2])
     }
-    // Everything pending was delivered before this look, so at or below the delivered sequence.
-    return { count: existing.num_ack_pending, upTo: existing.delivered.stream_seq }
+    return existing.num_ack_pending
   }
 
   /**
@@ -203,13 +196,16 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
    * JetStream redelivers those messages as each one's ack wait runs out, so in that order
    * rather than the stream's: one the holder kept alive longer comes back later, behind a
    * later event of its ticket. So they are gathered, with any newer message pulled
-   * meanwhile, until all of them are in or `2 × ackWaitMs + 1 s` has passed (a message
-   * deleted from the stream meanwhile never comes back), kept alive while gathering, and
-   * returned in stream order. When `signal` aborts, what was gathered is handed back.
+   * meanwhile (all kept alive), until the consumer has nothing pending beyond what this
+   * session holds, or `2 × ackWaitMs + 1 s` has passed (a message deleted from the stream
+   * meanwhile never comes back), and returned in stream order. When `signal` aborts, what
+   * was gathered is handed back.
+   *
+   * @param pending - the consumer's unacknowledged messages when the session began
    */
-  async function gatherLeftBehind(consumer: Consumer, left: LeftBehind, signal: AbortSignal): Promise<JsMsg[]> {
+  async function gatherLeftBehind(consumer: Consumer, pending: number, signal: AbortSignal): Promise<JsMsg[]> {
     const gathered = new Map<number, JsMsg>()
-    let missing = left.count
+    let missing = pending
     const deadline = Date.now() + 2 * ackWaitMs + 1000
     try {
       while (missing > 0 && !signal.aborted && Date.now() < deadline) {
@@ -221,16 +217,16 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
         signal.addEventListener('abort', stop, { once: true })
         try {
           for await (const message of batch) {
-            const sequence = message.info.streamSequence
             // A second copy (its ack wait ran out while gathering) is covered by the first one's answer.
-            if (gathered.has(sequence)) continue
-            gathered.set(sequence, message)
-            if (sequence <= left.upTo) missing--
+            if (!gathered.has(message.info.streamSequence)) gathered.set(message.info.streamSequence, message)
           }
         } finally {
           signal.removeEventListener('abort', stop)
         }
         for (const message of gathered.values()) answer(() => message.working())
+        // Counted again rather than down: the earlier holder's last acks and naks may land
+        // after the first count, and everything gathered is pending too (to this session).
+        missing = (await consumer.info()).num_ack_pending - gathered.size
       }
     } catch (error) {
       handBackInOrder([...gathered.values()])
@@ -260,9 +256,9 @@ export function jetStreamEventSource(options: JetStreamEventSourceOptions): Webh
       if (signal.aborted) return
       try {
         assertOpen(nats, 'read webhook events from JetStream')
-        const left = await ensureConsumer(await jetstreamManager(nats), name, filtersFor(workspaceId))
+        const pending = await ensureConsumer(await jetstreamManager(nats), name, filtersFor(workspaceId))
         const consumer = await js.consumers.get(stream, name)
-        leftBehind = left.count > 0 ? await gatherLeftBehind(consumer, left, signal) : []
+        leftBehind = pending > 0 ? await gatherLeftBehind(consumer, pending, signal) : []
         if (signal.aborted) {
           handBackInOrder(leftBehind)
           return
