@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/nats-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTicketService, isTicketError, type TicketEvent } from '../../src/index.js'
@@ -97,6 +97,37 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource', () => {
     }
   }
 
+  /**
+   * An earlier holder of endpoint `crm`'s consumer (made as the source makes it, ack wait
+   * 1 s) that takes every message and dies without an answer. `keepFirstAlive` has it tell
+   * JetStream it is still working on the first message 600 ms in, so that message's ack
+   * wait runs out last. Returns the events it took.
+   */
+  async function holderDies(stream: string, subjectPrefix: string, durable: string, count: number, keepFirstAlive: boolean) {
+    const name = webhookConsumerName(durable, 'crm')
+    await (await jetstreamManager(nats)).consumers.add(stream, {
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: 1_000_000_000,
+      max_ack_pending: 1000,
+      max_deliver: -1,
+      filter_subject: `${subjectPrefix}.*.>`,
+    })
+    const holder = await server.connect()
+    const held: JsMsg[] = []
+    const batch = await (await jetstream(holder).consumers.get(stream, name)).fetch({ max_messages: count, expires: 2000 })
+    for await (const message of batch) held.push(message)
+    expect(held).toHaveLength(count)
+    if (keepFirstAlive) {
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      held[0]?.working()
+      await holder.flush()
+    }
+    await holder.close()
+    return held.map((message) => JSON.parse(message.string()) as TicketEvent)
+  }
+
   it('delivers every relayed event once, in order per ticket, and acknowledges each', async () => {
     const { stream, subjectPrefix, log, service } = await relayed(12, 3)
     const hooks = await receiver()
@@ -157,6 +188,52 @@ describe.skipIf(NATS_SKIP_REASON !== undefined)('jetStreamEventSource', () => {
     await eventually(() => new Set(acceptedIds(hooks)).size >= log.length, 'every event delivered after the restart')
     await second.stop()
     expectAtLeastOnceInOrder(log, acceptedIds(hooks))
+  })
+
+  it("hands over an earlier holder's messages in stream order, though JetStream gives them back in another", async () => {
+    const { stream, subjectPrefix, log, service } = await relayed(4, 3)
+    const hooks = await receiver()
+    const durable = uniqueName('leftovers')
+    // The first message's ack wait runs out last: JetStream gives it back after its ticket's later events.
+    const [firstEvent] = (await holderDies(stream, subjectPrefix, durable, log.length, true)) as [TicketEvent]
+    expect(log.filter((event) => event.ticketId === firstEvent.ticketId).length).toBeGreaterThan(1)
+
+    const dispatcher = startDispatcher({
+      service,
+      store: memoryDeliveryStore(),
+      endpoints: [{ id: 'crm', url: hooks.url, secret }],
+      source: jetStreamEventSource({ nats, stream, durable, subjectPrefix, ackWaitMs: 1000 }),
+    })
+    await eventually(() => new Set(acceptedIds(hooks)).size >= log.length, 'every event delivered by the next holder')
+    await dispatcher.stop()
+    const ticketOf = new Map(log.map((event) => [event.id, event.ticketId]))
+    expect(acceptedIds(hooks).find((id) => ticketOf.get(id) === firstEvent.ticketId)).toBe(firstEvent.id)
+    expectAtLeastOnceInOrder(log, acceptedIds(hooks))
+  })
+
+  it('goes on when a message an earlier holder left was deleted from the stream meanwhile', async () => {
+    const { stream, subjectPrefix, log, service } = await relayed(3, 2)
+    const hooks = await receiver()
+    const durable = uniqueName('deleted')
+    await holderDies(stream, subjectPrefix, durable, log.length, false)
+    // The last message the holder took is deleted from the stream: it can never come back.
+    const deleted = log.at(-1) as TicketEvent
+    await (await jetstreamManager(nats)).streams.deleteMessage(stream, log.length)
+
+    const started = Date.now()
+    const dispatcher = startDispatcher({
+      service,
+      store: memoryDeliveryStore(),
+      endpoints: [{ id: 'crm', url: hooks.url, secret }],
+      source: jetStreamEventSource({ nats, stream, durable, subjectPrefix, ackWaitMs: 1000 }),
+    })
+    const rest = log.filter((event) => event.id !== deleted.id)
+    await eventually(() => rest.every((event) => acceptedIds(hooks).includes(event.id)), 'every other event delivered', 15_000)
+    await dispatcher.stop()
+    expect(acceptedIds(hooks)).not.toContain(deleted.id)
+    // The wait for the missing message is bounded (2 × ackWaitMs + 1 s at most), and the order holds.
+    expect(Date.now() - started).toBeLessThan(8000)
+    expectAtLeastOnceInOrder(rest, acceptedIds(hooks))
   })
 
   it('a dispatcher stopped mid-way hands its events back, and the next one delivers the rest in order', async () => {
