@@ -216,10 +216,8 @@ export async function benchPostgresConcurrent(
 ): Promise<BenchRow[]> {
   const service = await runService(url, schemas[0])
   const raw = await runRaw(url, schemas[1], service.batches)
-  const rawSeconds = raw.seconds
   const store = await runStoreAppends(url, schemas[2], service.batches)
-  const storeSeconds = store.seconds
-  const emmettSeconds = (await runEmmett(url, admin, database)).seconds
+  const emmett = await runEmmett(url, admin, database)
   const cpuPerCommand = (run: Measured) => run.cpuMicros / COMMANDS
   const rawCpu = { name: 'the raw pg baseline', value: cpuPerCommand(raw) }
   const name = `postgres execute, ${CALLERS} concurrent callers on their own tickets, pool ${POOL_SIZE}, ${COMMANDS.toLocaleString('en-US')} commands (${service.batches.length.toLocaleString('en-US')} appends)`
@@ -229,14 +227,14 @@ export async function benchPostgresConcurrent(
       name,
       value,
       unit: 'commands/s',
-      baseline: { name: 'raw pg: BEGIN; INSERT the same events; UPDATE a version row; COMMIT', value: COMMANDS / rawSeconds },
+      baseline: { name: 'raw pg: BEGIN; INSERT the same events; UPDATE a version row; COMMIT', value: COMMANDS / raw.seconds },
       target: '>= 1.0x baseline',
     },
     {
       name: `postgresStore.append alone, the same ${service.batches.length.toLocaleString('en-US')} batches, callers and pool (no service)`,
-      value: COMMANDS / storeSeconds,
+      value: COMMANDS / store.seconds,
       unit: 'commands/s',
-      baseline: { name: 'the same raw pg baseline', value: COMMANDS / rawSeconds },
+      baseline: { name: 'the same raw pg baseline', value: COMMANDS / raw.seconds },
       target: "(the store's share)",
     },
     // Lower is better here: the ratio says how many times the raw loop's CPU a path spends.
@@ -258,7 +256,7 @@ export async function benchPostgresConcurrent(
       name,
       value,
       unit: 'commands/s',
-      baseline: { name: "Emmett 0.42's PostgreSQL event store, CommandHandler, same callers and pool", value: COMMANDS / emmettSeconds },
+      baseline: { name: "Emmett 0.42's PostgreSQL event store, CommandHandler, same callers and pool", value: COMMANDS / emmett.seconds },
       target: '>= 2x baseline',
     },
   ]
