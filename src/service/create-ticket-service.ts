@@ -207,11 +207,15 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     const commandId = command.meta?.commandId
     // Only a command with an id is looked up and recorded; the others skip the date arithmetic.
     const notBefore = commandId === undefined ? '' : new Date(now.getTime() - dedupeWindowMs).toISOString()
+    // A remembered result from another workspace is as good as none: the load below
+    // then answers exactly as it would for a missing ticket.
+    const rememberedResult = async (id: string) => {
+      const remembered = await traced(SERVICE_SPANS.findCommand, {}, () => store.findCommand(ticketId, id, notBefore))
+      return remembered && inScope(remembered.state, workspaceId) ? withCurrentAudit(upcastResult(remembered)) : undefined
+    }
     if (commandId !== undefined) {
-      const remembered = await traced(SERVICE_SPANS.findCommand, {}, () => store.findCommand(ticketId, commandId, notBefore))
-      // A remembered result from another workspace is as good as none: the load below
-      // then answers exactly as it would for a missing ticket.
-      if (remembered && inScope(remembered.state, workspaceId)) return withCurrentAudit(upcastResult(remembered))
+      const remembered = await rememberedResult(commandId)
+      if (remembered !== undefined) return remembered
     }
 
     // Decide on the cached state when there is one (and it is at the expected version).
@@ -248,6 +252,14 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       // time), so the decision made on the cached copy stands.
       decision =
         onCached !== undefined && state !== null && state.version === cached?.version ? onCached : decideTraced(state, command, false)
+    }
+    if (commandId !== undefined && !appends(decision)) {
+      // A duplicate racing the original may have missed its record above and then read the
+      // state the original left: there the command is refused (a create: ALREADY_EXISTS) or
+      // changes nothing. The record commits with that state, so a second look, after the
+      // read, finds it. Only a refusal or a no-op pays for the look.
+      const remembered = await rememberedResult(commandId)
+      if (remembered !== undefined) return remembered
     }
     if ('error' in decision) throw decision.error
     // `handle` stamps the library's schema versions; a chain of the caller's may differ.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import type { Command, HandleResult } from '../../src/index.js'
 import { createTicketService } from '../../src/service/index.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
 import { createTestContext } from '../../src/testing/index.js'
-import { commentCommand, createCommand, instrument, OTHER_TICKET, TICKET } from './service-fixtures.js'
+import { commentCommand, createCommand, instrument, OTHER_TICKET, TICKET, uuid } from './service-fixtures.js'
 
 const HOUR = 60 * 60 * 1000
 
@@ -80,6 +81,47 @@ describe('idempotency by meta.commandId', () => {
 
     expect(second).toEqual(first)
     expect(await commentBodies(original)).toEqual(['once'])
+  })
+
+  it('returns the first result to a duplicate create that loaded the ticket just after the first one landed', async () => {
+    // On the new state a create is refused (ALREADY_EXISTS): the duplicate must look for its
+    // command id again after the load, not trust the lookup it made before.
+    const shared = memoryStore()
+    const original = createTicketService({ store: shared })
+    const command = { ...createCommand(), meta: { commandId: 'create-1' } }
+    let first: unknown
+    const { store } = instrument(shared, {
+      beforeLoad: async () => {
+        first ??= await original.execute(TICKET, command)
+      },
+    })
+    const duplicate = createTicketService({ store })
+
+    const second = await duplicate.execute(TICKET, command)
+
+    expect(first).toBeDefined()
+    expect(second).toEqual(first)
+  })
+
+  it('returns the first result to a duplicate that finds the change already made, not an empty one', async () => {
+    // A repeated tag on the new state changes nothing, so deciding on it alone would
+    // answer with no events; the caller asked once and must get the first answer.
+    const shared = memoryStore()
+    const original = createTicketService({ store: shared })
+    await original.execute(TICKET, createCommand())
+    const tag: Command = { type: 'tag', tagId: uuid(7, 1), meta: { commandId: 'tag-1' } }
+    let first: HandleResult | undefined
+    const { store } = instrument(shared, {
+      beforeLoad: async () => {
+        first ??= await original.execute(TICKET, tag)
+      },
+    })
+    const duplicate = createTicketService({ store })
+
+    const second = await duplicate.execute(TICKET, tag)
+
+    expect(first?.events.length).toBeGreaterThan(0)
+    expect(second).toEqual(first)
   })
 
   it('runs a repeated command id again once the dedupe window has passed', async () => {
