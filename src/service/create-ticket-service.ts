@@ -207,14 +207,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     const commandId = command.meta?.commandId
     // Only a command with an id is looked up and recorded; the others skip the date arithmetic.
     const notBefore = commandId === undefined ? '' : new Date(now.getTime() - dedupeWindowMs).toISOString()
-    // A remembered result from another workspace is as good as none: the load below
-    // then answers exactly as it would for a missing ticket.
-    const rememberedResult = async (id: string) => {
-      const remembered = await traced(SERVICE_SPANS.findCommand, {}, () => store.findCommand(ticketId, id, notBefore))
-      return remembered && inScope(remembered.state, workspaceId) ? withCurrentAudit(upcastResult(remembered)) : undefined
-    }
     if (commandId !== undefined) {
-      const remembered = await rememberedResult(commandId)
+      const remembered = await rememberedResult(store, ticketId, commandId, notBefore, workspaceId)
       if (remembered !== undefined) return remembered
     }
 
@@ -247,7 +241,13 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       }
       // Another workspace's ticket is handled as a missing one, so the error is the same.
       state = loaded !== null && inScope(loaded, workspaceId) ? loaded : null
-      checkExpectedVersion(ticketId, state, expectedVersion)
+      const movedOn = expectedVersionError(ticketId, state, expectedVersion)
+      if (movedOn !== undefined) {
+        // A racing duplicate may read the version its original moved the ticket to (see below).
+        const remembered = commandId === undefined ? undefined : await rememberedResult(store, ticketId, commandId, notBefore, workspaceId)
+        if (remembered !== undefined) return remembered
+        throw movedOn
+      }
       // The same version is the same state (a ticket's stream only grows, a version at a
       // time), so the decision made on the cached copy stands.
       decision =
@@ -258,7 +258,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       // state the original left: there the command is refused (a create: ALREADY_EXISTS) or
       // changes nothing. The record commits with that state, so a second look, after the
       // read, finds it. Only a refusal or a no-op pays for the look.
-      const remembered = await rememberedResult(commandId)
+      const remembered = await rememberedResult(store, ticketId, commandId, notBefore, workspaceId)
       if (remembered !== undefined) return remembered
     }
     if ('error' in decision) throw decision.error
@@ -298,6 +298,22 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       durationMs: telemetry.timesAppends ? monotonicMs() - appendStart : 0,
     })
     return result
+  }
+
+  /**
+   * The result the store remembers for `commandId` on this ticket since `notBefore`, in
+   * its current shape. One from another workspace is as good as none: the caller then
+   * answers exactly as it would for a missing ticket.
+   */
+  async function rememberedResult(
+    store: TicketStore,
+    ticketId: string,
+    commandId: string,
+    notBefore: string,
+    workspaceId: string | undefined,
+  ): Promise<HandleResult | undefined> {
+    const remembered = await traced(SERVICE_SPANS.findCommand, {}, () => store.findCommand(ticketId, commandId, notBefore))
+    return remembered && inScope(remembered.state, workspaceId) ? withCurrentAudit(upcastResult(remembered)) : undefined
   }
 
   /**
@@ -579,13 +595,14 @@ function appends(decision: Decision): boolean {
 }
 
 /**
- * Refuses to decide on a ticket that is not at the version the caller expected: a
+ * The refusal to decide on a ticket that is not at the version the caller expected: a
  * `CONCURRENCY` that no retry of this call can cure (only the caller can decide again).
+ * `undefined` when there is nothing to refuse.
  */
-function checkExpectedVersion(ticketId: string, state: Ticket | null, expectedVersion: number | undefined): void {
+function expectedVersionError(ticketId: string, state: Ticket | null, expectedVersion: number | undefined): TicketError | undefined {
   const actualVersion = state?.version ?? 0
-  if (expectedVersion === undefined || actualVersion === expectedVersion) return
-  throw new TicketError(
+  if (expectedVersion === undefined || actualVersion === expectedVersion) return undefined
+  return new TicketError(
     'CONCURRENCY',
     `Ticket ${ticketId} is at version ${actualVersion}, not at the expected version ${expectedVersion}; nothing was appended. Load it and decide again.`,
     { retryable: false, details: { ticketId, expectedVersion, actualVersion } },

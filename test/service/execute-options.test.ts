@@ -65,6 +65,27 @@ describe('execute with an expected version', () => {
     expect(await tickets.execute(TICKET, takeover, undefined, { expectedVersion: 1 })).toEqual(first)
   })
 
+  it('returns the first result to a racing duplicate that read the version the first one moved to', async () => {
+    // The duplicate misses the first one's record, then reads the ticket after it landed:
+    // the version is no longer the expected one, but the command is the same one.
+    const shared = memoryStore()
+    const original = createTicketService({ store: shared })
+    await original.execute(TICKET, createCommand())
+    const takeover = { type: 'takeover', assigneeId: ALICE, meta: { commandId: 'takeover-1' } } as const
+    let first: unknown
+    const { store } = instrument(shared, {
+      beforeLoad: async () => {
+        first ??= await original.execute(TICKET, takeover, undefined, { expectedVersion: 1 })
+      },
+    })
+    const duplicate = createTicketService({ store })
+
+    const second = await duplicate.execute(TICKET, takeover, undefined, { expectedVersion: 1 })
+
+    expect(first).toBeDefined()
+    expect(second).toEqual(first)
+  })
+
   it('checks against the store, not a stale cached state', async () => {
     const store = memoryStore()
     const mine = createTicketService({ store })
