@@ -1,7 +1,11 @@
 /**
- * An append whose connection drops right at its COMMIT: the store cannot know whether the
+ * An append whose connection drops right as it commits: the store cannot know whether the
  * commit happened. A TCP proxy between the store and the real server cuts the connection
  * there; with and without a caller's commandId, no command may be applied twice.
+ *
+ * Straight to the server, a pooled append is one statement that commits on its own, so
+ * the cut comes at the `Sync` that commits it; through a pooler (the proxy announcing a
+ * server process id of its own) the append runs in a transaction, cut at its `COMMIT`.
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -38,27 +42,31 @@ describe.skipIf(PG_URL === undefined)(
   () => {
     let admin: pg.Pool
     let proxy: CommitCuttingProxy
+    let pooler: CommitCuttingProxy
     const schemas: string[] = []
     const closers: (() => Promise<unknown>)[] = []
 
     beforeAll(async () => {
       admin = await connectTestServer(PG_URL as string)
       const server = new URL(PG_URL as string)
-      proxy = await startCommitCuttingProxy({ host: server.hostname, port: Number(server.port || 5432) })
+      const target = { host: server.hostname, port: Number(server.port || 5432) }
+      proxy = await startCommitCuttingProxy(target)
+      pooler = await startCommitCuttingProxy(target, { fakeBackendKey: true })
     })
 
     afterAll(async () => {
       for (const close of closers.splice(0).reverse()) await close().catch(() => {})
       await proxy?.close()
+      await pooler?.close()
       for (const schema of schemas) await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
       await admin?.end()
     })
 
-    /** The server's URL with the proxy in front of it and this test's application_name. */
-    function proxiedUrl(label: string): string {
+    /** The server's URL with `through` in front of it and this test's application_name. */
+    function proxiedUrl(label: string, through: CommitCuttingProxy = proxy): string {
       const url = new URL(PG_URL as string)
       url.hostname = '127.0.0.1'
-      url.port = String(proxy.port)
+      url.port = String(through.port)
       return withApplicationName(url.toString(), faultApplicationName(label))
     }
 
@@ -78,29 +86,42 @@ describe.skipIf(PG_URL === undefined)(
       return { events, ticket, bodies: Object.values(ticket?.comments ?? {}).map((entry) => entry.body) }
     }
 
-    describe.each<CommitDelivery>(['at-once', 'late', 'never'])('COMMIT delivered to the server %s', (delivery) => {
+    describe.each<[string, 'direct' | 'pooler', CommitDelivery]>([
+      ['straight to the server: the Sync that commits the statement delivered at once', 'direct', 'at-once'],
+      ['straight to the server: the Sync delivered late', 'direct', 'late'],
+      ['straight to the server: the Sync never delivered', 'direct', 'never'],
+      ['through a pooler: COMMIT delivered at once', 'pooler', 'at-once'],
+      ['through a pooler: COMMIT delivered late', 'pooler', 'late'],
+      ['through a pooler: COMMIT never delivered', 'pooler', 'never'],
+    ])('%s', (_, route, delivery) => {
       it.each([
         ['without a commandId', false],
         ['with a commandId', true],
       ])(`executes a command %s exactly once through ${CUTS_PER_CASE} cut connections (pool)`, async (_, withCommandId) => {
         const schema = await migratedSchema()
-        const pool = new pg.Pool({ connectionString: proxiedUrl('commit'), max: 2 })
+        const through = route === 'direct' ? proxy : pooler
+        const pool = new pg.Pool({ connectionString: proxiedUrl('commit', through), max: 2 })
         // A pool's own idle connections can drop too: whoever owns the pool listens.
         pool.on('error', () => {})
         closers.push(() => pool.end())
         const tickets: TicketService = createTicketService({ store: postgresStore({ pool, schema }) })
         const ticketId = crypto.randomUUID()
         await tickets.execute(ticketId, create)
-        const cutsBefore = proxy.cuts
+        const cutsBefore = through.cuts
+        const beginsBefore = through.begins
         const results = []
 
         for (let n = 0; n < CUTS_PER_CASE; n++) {
-          const cut = proxy.cutAtNextCommit(delivery)
-          results.push(await tickets.execute(ticketId, comment(`comment ${n}`, withCommandId ? `comment-${n}` : undefined)))
+          const body = `comment ${n}`
+          const cut = route === 'direct' ? through.cutAtNextSync(body, delivery) : through.cutAtNextCommit(delivery)
+          results.push(await tickets.execute(ticketId, comment(body, withCommandId ? `comment-${n}` : undefined)))
           await cut
         }
 
-        expect(proxy.cuts - cutsBefore).toBe(CUTS_PER_CASE)
+        expect(through.cuts - cutsBefore).toBe(CUTS_PER_CASE)
+        // Straight to the server an append is one statement and one round trip: no BEGIN.
+        if (route === 'direct') expect(through.begins).toBe(beginsBefore)
+        else expect(through.begins - beginsBefore).toBeGreaterThanOrEqual(CUTS_PER_CASE)
         const { events, ticket, bodies } = await storedTicket(schema, ticketId)
         expect(bodies).toEqual(Array.from({ length: CUTS_PER_CASE }, (_, n) => `comment ${n}`))
         expect(events.map((event) => event.version)).toEqual(events.map((_, index) => index + 1))

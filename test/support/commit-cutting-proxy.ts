@@ -13,6 +13,13 @@
  *   open while the store asks what became of it;
  * - `'never'`: no `COMMIT`, just the end of the connection (the server rolls back).
  * The server's answers after the cut are read and dropped.
+ *
+ * A statement that commits on its own (the extended protocol outside a transaction)
+ * commits at the `Sync` that ends its batch: `cutAtNextSync(marker, …)` cuts there, at
+ * the first `Sync` after a message carrying `marker` (a parameter of the statement), with
+ * the same three deliveries of that `Sync`. With `fakeBackendKey`, the proxy replaces the
+ * server process id the server announces (`BackendKeyData`) with one of its own, as a
+ * pooler (PgBouncer, RDS Proxy) does.
  */
 import net from 'node:net'
 
@@ -24,6 +31,10 @@ export interface CommitCuttingProxy {
   readonly port: number
   /** Cuts the next connection that sends `COMMIT`; resolves once the server side has been dealt with. */
   cutAtNextCommit(delivery: CommitDelivery): Promise<void>
+  /** Cuts the next connection at the `Sync` after a message containing `marker`; resolves once the server side has been dealt with. */
+  cutAtNextSync(marker: string, delivery: CommitDelivery): Promise<void>
+  /** How many `BEGIN`s clients sent so far, as a simple query or parsed in a pipeline. */
+  readonly begins: number
   /** How many connections were cut so far. */
   readonly cuts: number
   close(): Promise<void>
@@ -60,15 +71,64 @@ class ClientMessages {
   }
 }
 
-function isCommit(message: Buffer): boolean {
-  if (message[0] !== 0x51 /* 'Q' */) return false
-  const text = message.subarray(5, message.length - 1).toString('utf8')
-  return text.trim().toUpperCase() === COMMIT
+/** Splits a server's byte stream into whole protocol messages (no SSL: the tests connect without it). */
+class ServerMessages {
+  #buffer = Buffer.alloc(0)
+
+  push(chunk: Buffer): Buffer[] {
+    this.#buffer = Buffer.concat([this.#buffer, chunk])
+    const messages: Buffer[] = []
+    while (this.#buffer.length >= 5) {
+      const length = this.#buffer.readInt32BE(1) + 1
+      if (this.#buffer.length < length) break
+      messages.push(this.#buffer.subarray(0, length))
+      this.#buffer = this.#buffer.subarray(length)
+    }
+    return messages
+  }
 }
 
-export async function startCommitCuttingProxy(target: { readonly host: string; readonly port: number }): Promise<CommitCuttingProxy> {
-  let armed: { delivery: CommitDelivery; done: () => void } | undefined
+function simpleQuery(message: Buffer): string | undefined {
+  if (message[0] !== 0x51 /* 'Q' */) return undefined
+  return message
+    .subarray(5, message.length - 1)
+    .toString('utf8')
+    .trim()
+    .toUpperCase()
+}
+
+/** The statement text of an extended-protocol `Parse` message (name, then text, each NUL-ended). */
+function parsedStatement(message: Buffer): string | undefined {
+  if (message[0] !== 0x50 /* 'P' */) return undefined
+  const nameEnd = message.indexOf(0, 5)
+  const textEnd = message.indexOf(0, nameEnd + 1)
+  return message
+    .subarray(nameEnd + 1, textEnd)
+    .toString('utf8')
+    .trim()
+    .toUpperCase()
+}
+
+const isSync = (message: Buffer): boolean => message[0] === 0x53 /* 'S' */ && message.length === 5
+
+/** A `BackendKeyData` message with the process id changed, as a pooler announces its own. */
+function withFakeProcessId(message: Buffer): Buffer {
+  if (message[0] !== 0x4b /* 'K' */) return message
+  const copy = Buffer.from(message)
+  copy.writeInt32BE((copy.readInt32BE(5) + 1_000_003) % 2_000_000_000, 5)
+  return copy
+}
+
+/** What the armed cut waits for: the next `COMMIT`, or the next `Sync` after a message holding `marker`. */
+type CutPoint = { readonly at: 'commit' } | { readonly at: 'sync'; readonly marker: Buffer }
+
+export async function startCommitCuttingProxy(
+  target: { readonly host: string; readonly port: number },
+  { fakeBackendKey = false }: { readonly fakeBackendKey?: boolean } = {},
+): Promise<CommitCuttingProxy> {
+  let armed: { point: CutPoint; delivery: CommitDelivery; done: () => void } | undefined
   let cuts = 0
+  let begins = 0
   const sockets = new Set<net.Socket>()
   const timers = new Set<NodeJS.Timeout>()
   const lateByMs = 400
@@ -81,17 +141,28 @@ export async function startCommitCuttingProxy(target: { readonly host: string; r
     // Either side failing ends the pair; errors here are the faults this proxy makes.
     client.on('error', () => upstream.destroy())
     upstream.on('error', () => client.destroy())
+    const answers = new ServerMessages()
     upstream.on('data', (chunk: Buffer) => {
-      if (!client.destroyed) client.write(chunk)
+      if (client.destroyed) return
+      if (!fakeBackendKey) client.write(chunk)
+      else for (const message of answers.push(chunk)) client.write(withFakeProcessId(message))
     })
     upstream.on('end', () => client.end())
     client.on('end', () => upstream.end())
 
     const messages = new ClientMessages()
+    // Whether the batch since the last `Sync` carried the armed marker.
+    let marked = false
     client.on('data', (chunk: Buffer) => {
       for (const message of messages.push(chunk)) {
+        const query = simpleQuery(message)
+        if (query === 'BEGIN' || parsedStatement(message) === 'BEGIN') begins++
         const cut = armed
-        if (cut === undefined || !isCommit(message)) {
+        const point = cut?.point
+        if (point?.at === 'sync' && !marked && message.includes(point.marker)) marked = true
+        const cutsHere = point?.at === 'commit' ? query === COMMIT : point?.at === 'sync' && marked && isSync(message)
+        if (cut === undefined || !cutsHere) {
+          if (isSync(message)) marked = false
           upstream.write(message)
           continue
         }
@@ -127,9 +198,17 @@ export async function startCommitCuttingProxy(target: { readonly host: string; r
     get cuts() {
       return cuts
     },
+    get begins() {
+      return begins
+    },
     cutAtNextCommit(delivery) {
       return new Promise<void>((resolve) => {
-        armed = { delivery, done: resolve }
+        armed = { point: { at: 'commit' }, delivery, done: resolve }
+      })
+    },
+    cutAtNextSync(marker, delivery) {
+      return new Promise<void>((resolve) => {
+        armed = { point: { at: 'sync', marker: Buffer.from(marker, 'utf8') }, delivery, done: resolve }
       })
     },
     async close() {

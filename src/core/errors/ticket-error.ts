@@ -81,6 +81,8 @@ export interface TicketErrorDetailsByCode {
     readonly outcome?: 'unknown'
     /** The PostgreSQL transaction of an append whose connection was lost, still in progress. */
     readonly transactionId?: string
+    /** The PostgreSQL server process that got an append whose connection was lost, told to end and not yet gone. */
+    readonly backendPid?: number
   } & JetStreamErrorDetails &
     MigrationErrorDetails
   /** An optional peer dependency a store needs is not installed. */

@@ -10,6 +10,7 @@
  * @internal
  * @module
  */
+import { isTicketError } from '../../core/errors/ticket-error.js'
 import { ConnectionMutex } from './connection-mutex.js'
 import { type PipelinedBegin, pipelinedBegin } from './pipelined-begin.js'
 import { isLostConnection, losesConnection, lostClientError, toPostgresStoreError } from './postgres-errors.js'
@@ -22,6 +23,28 @@ export interface TransactionOptions {
   readonly pipelineBegin?: boolean
 }
 
+/** A server process, as `pg_stat_activity` names it: its pid and when it started (a pid alone may be reused). */
+export interface BackendIdentity {
+  readonly pid: number
+  readonly started: string
+}
+
+/**
+ * What can settle, later, whether a statement whose answer was lost committed:
+ * - `transactionId`: the statement ran inside a transaction and answered with this id
+ *   before `COMMIT` was sent, so `pg_xact_status` tells (once the transaction ends);
+ * - `backend`: the statement committed on its own on this server process, so once that
+ *   process has ended (the store ends it) whatever it wrote is there or never will be.
+ */
+export type LostAnswer = { readonly transactionId: string } | { readonly backend: BackendIdentity }
+
+/**
+ * Reads a committing statement's answer: returns the transaction id it reported, or
+ * throws to refuse it (a refused statement must have written nothing). `session` runs
+ * follow-up reads on the same connection.
+ */
+export type AnswerCheck = (rows: readonly unknown[], session: PostgresQueryable) => Promise<string>
+
 /** Runs statements alone (autocommit) or together in one transaction. */
 export interface PostgresExecutor {
   /** Runs one statement in its own implicit transaction and returns its rows. */
@@ -32,6 +55,14 @@ export interface PostgresExecutor {
    * (see `pipelined-begin.ts`).
    */
   transaction<T>(work: (session: PostgresQueryable) => Promise<T>, options?: TransactionOptions): Promise<T>
+  /**
+   * Runs one statement that commits as a whole, in as few round trips as still let a lost
+   * answer be settled: on its own (one round trip) on a pooled connection whose server
+   * process is known (straight to the server, not through a pooler), otherwise between a
+   * pipelined `BEGIN` and `COMMIT` (two). When the connection is lost with the outcome
+   * unknown, `onLost` hears what can settle it before the error is thrown.
+   */
+  commitStatement(text: string, params: unknown[], check: AnswerCheck, onLost: (lost: LostAnswer) => void): Promise<void>
   /** Ends what the executor opened itself, and stops listening to what it did not. */
   close(): Promise<void>
 }
@@ -44,11 +75,15 @@ export interface PostgresExecutor {
  * @param getPool - returns the pool (opened lazily when the store owns it)
  * @param endPool - ends the pool on `close()`, or `null` when the caller owns it
  * @param names - the statements to send as prepared statements (node-postgres only), or `null`
+ * @param identifyBackend - the query naming a connection's server process (`pid`, `started`),
+ *   which lets {@link PostgresExecutor.commitStatement} commit a statement on its own; `null`
+ *   keeps every such statement in a transaction
  */
 export function poolExecutor(
   getPool: () => Promise<PostgresPool>,
   endPool: (() => Promise<void>) | null,
   names: StatementNames | null = null,
+  identifyBackend: string | null = null,
 ): PostgresExecutor {
   return {
     async query(text, params) {
@@ -82,10 +117,89 @@ export function poolExecutor(
         client.release(broken)
       }
     },
+    async commitStatement(text, params, check, onLost) {
+      const pool = await getPool()
+      let broken: Error | undefined
+      const onError = (error: Error): void => {
+        broken ??= error
+      }
+      let client: PostgresPoolClient
+      try {
+        client = await checkOut(pool, onError)
+      } catch (error) {
+        throw toPostgresStoreError(error)
+      }
+      // Set once the outcome could be unknown: when the statement goes out on its own, or
+      // when its answer came back inside a transaction that COMMIT is about to end.
+      let settling: LostAnswer | undefined
+      let alone = false
+      try {
+        const backend = identifyBackend === null ? null : await backendOf(client, identifyBackend)
+        const session = naming(client, names)
+        if (backend !== null) {
+          alone = true
+          settling = { backend }
+          await check((await session.query(text, params)).rows, session)
+          return
+        }
+        await inTransaction(
+          session,
+          async (inner) => {
+            settling = { transactionId: await check((await inner.query(text, params)).rows, inner) }
+          },
+          onError,
+          pipelined(client, names),
+        )
+      } catch (error) {
+        const lost = losesConnection(error)
+        if (lost) onError(asError(isLostConnection(error) ? error : (error as Error).cause))
+        const failure = toPostgresStoreError(error)
+        // On its own, only a lost connection leaves the outcome open (any other failure
+        // aborted the statement). In a transaction, a failed COMMIT after the answer
+        // does, whatever failed it.
+        const unknown = alone ? lost : isTicketError(failure) && failure.code === 'UNAVAILABLE'
+        if (settling !== undefined && unknown) onLost(settling)
+        throw failure
+      } finally {
+        client.removeListener?.('error', onError)
+        client.release(broken)
+      }
+    },
     async close() {
       await endPool?.()
     },
   }
+}
+
+/** Each pooled connection's server process, or `null` where it cannot be known; learnt once per connection. */
+const backends = new WeakMap<object, BackendIdentity | null>()
+
+/**
+ * The server process behind `client`, when the driver talks to it directly: node-postgres
+ * keeps the pid the server announced at start-up (`processID`), and a pooler (PgBouncer,
+ * RDS Proxy, …) announces one of its own, which no server process of the session has.
+ * `null` for a connection through a pooler or a driver that does not say.
+ */
+async function backendOf(client: PostgresPoolClient, identify: string): Promise<BackendIdentity | null> {
+  const known = backends.get(client)
+  if (known !== undefined) return known
+  const announced = (client as { processID?: unknown }).processID
+  let identity: BackendIdentity | null = null
+  if (typeof announced === 'number') {
+    let found: { pid?: unknown; started?: unknown } | undefined
+    try {
+      found = (await client.query(identify)).rows[0] as typeof found
+    } catch (error) {
+      // A server that cannot say (a PostgreSQL-compatible one without pg_stat_activity)
+      // gets transactions; a lost connection is lost for the append too.
+      if (losesConnection(error)) throw error
+    }
+    if (found !== undefined && Number(found.pid) === announced && typeof found.started === 'string') {
+      identity = { pid: announced, started: found.started }
+    }
+  }
+  backends.set(client, identity)
+  return identity
 }
 
 /** node-postgres's callback form of `pool.connect`. */
@@ -163,6 +277,26 @@ export function singleConnectionExecutor(
     },
     transaction(work, options) {
       return guarded(() => inTransaction(session, work, onError, options?.pipelineBegin ? pipelined(connection, names) : null))
+    },
+    // Always in a transaction: a lost single connection is gone for good (every later call
+    // fails), and PGlite runs in this process, so nothing is won by committing alone.
+    async commitStatement(text, params, check, onLost) {
+      let transactionId: string | undefined
+      try {
+        await guarded(() =>
+          inTransaction(
+            session,
+            async (inner) => {
+              transactionId = await check((await inner.query(text, params)).rows, inner)
+            },
+            onError,
+            pipelined(connection, names),
+          ),
+        )
+      } catch (error) {
+        if (transactionId !== undefined && isTicketError(error) && error.code === 'UNAVAILABLE') onLost({ transactionId })
+        throw error
+      }
     },
     async close() {
       connection.removeListener?.('error', onError)

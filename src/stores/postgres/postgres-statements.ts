@@ -40,24 +40,33 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
         WHERE e.ticket_id = $1 AND e.version > coalesce(snapshot.version, 0) AND e.version <= $3 ORDER BY e.version
       ) AS tail ON true`,
     currentVersion: `SELECT version FROM ${t.projections} WHERE ticket_id = $1`,
-    // The whole append in one statement (one round trip, run between BEGIN and COMMIT):
-    // the version-checked projection write, then — only when it wrote a row, since every
-    // other write reads from `locked` — the events, audit, snapshot and command record.
-    // Data-modifying CTEs all run, once, whether or not they are read. The answer: whether
-    // the projection row was written (none: a version conflict, and nothing else was),
-    // whether the command was recorded (none with a command id: a live record exists; the
-    // caller rolls back), and the transaction's id, learnt before COMMIT is sent (see
-    // hasEvent). Parameters: $1–$13 the projection row, $14 the expected version (0: a new
+    // The whole append in one statement, which commits on its own or between BEGIN and
+    // COMMIT (see the store's append): the version-checked projection write, then — only
+    // when it wrote a row, since every other write reads from `locked` — the events,
+    // audit, snapshot and command record. Data-modifying CTEs all run, once, whether or
+    // not they are read. A live record of the batch's command id (`live`) refuses the
+    // write up front, so a refused statement has written nothing and needs no ROLLBACK:
+    // a record committed after this statement's snapshot came with a write of the same
+    // projection row, which the version check then sees (READ COMMITTED re-checks a row
+    // updated concurrently; a conflicting insert waits for it). The answer: whether the
+    // projection row was written (none: a version conflict or a live record, and nothing
+    // else was), whether the command was recorded, whether a live record refused it, and
+    // the transaction's id (see hasEvent). Parameters: $1–$13 the projection row, $14 the expected version (0: a new
     // ticket), $15–$19 the events' columns as arrays and $20 the events as one JSON array
     // (each element stored byte for byte; inserted in order, so `position` follows
     // `version`), $21–$24 the audit, $25–$27 the snapshot, $28–$31 the command record and
     // its dedupe window; null when the batch has none.
     // Fixed text whatever the batch holds, so it is prepared once per connection.
-    append: `WITH inserted AS (
+    append: `WITH live AS (
+        -- A record is live until the dedupe window ($31) has passed it; with no window, always.
+        SELECT 1 FROM ${t.commands}
+        WHERE $28::text IS NOT NULL AND ticket_id = $1::uuid AND command_id = $28::text
+          AND NOT coalesce(recorded_at < $31::timestamptz, false)
+      ), inserted AS (
         INSERT INTO ${t.projections} (${projectionColumns})
         SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::uuid, $6::uuid[], $7::text, $8::boolean, $9::boolean,
           $10::timestamptz, $11::timestamptz, $12::integer, $13::json
-        WHERE $14::integer = 0
+        WHERE $14::integer = 0 AND NOT EXISTS (SELECT 1 FROM live)
         ON CONFLICT (ticket_id) DO NOTHING RETURNING version
       ), updated AS (
         -- The WHERE on version is the optimistic check: a concurrent append that committed
@@ -65,7 +74,7 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
         UPDATE ${t.projections} SET workspace_id = $2::uuid, chat_id = $3::uuid, status = $4::text, assignee_id = $5::uuid,
           tag_ids = $6::uuid[], summary_lower = $7::text, archived = $8::boolean, deleted = $9::boolean,
           created_at = $10::timestamptz, updated_at = $11::timestamptz, version = $12::integer, state = $13::json
-        WHERE ticket_id = $1::uuid AND version = $14::integer RETURNING version
+        WHERE ticket_id = $1::uuid AND version = $14::integer AND NOT EXISTS (SELECT 1 FROM live) RETURNING version
       ), locked AS (
         SELECT version FROM inserted UNION ALL SELECT version FROM updated
       ), events AS (
@@ -93,7 +102,7 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
         WHERE ${t.commands}.recorded_at < $31::timestamptz RETURNING 1
       )
       SELECT EXISTS (SELECT 1 FROM locked) AS written, EXISTS (SELECT 1 FROM command) AS recorded,
-        pg_current_xact_id()::text AS transaction_id`,
+        EXISTS (SELECT 1 FROM live) AS refused, pg_current_xact_id()::text AS transaction_id`,
     // Writes one projection row as it is (the bench's bulk load).
     insertProjection: `INSERT INTO ${t.projections} (${projectionColumns})
       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10, $11, $12, $13)`,
@@ -118,6 +127,13 @@ export function postgresStatements({ qualified: t }: PostgresTables) {
     eventExists: `SELECT 1 AS found FROM ${t.events} WHERE id = $1`,
     // 'in progress', 'committed' or 'aborted' (null once the id is too old to tell, long after it ended).
     transactionStatus: 'SELECT pg_xact_status($1::xid8) AS status',
+    // The server process behind this connection, as pg_stat_activity names it: its pid
+    // (compared with the one the driver was told, which a pooler replaces) and its start.
+    backendIdentity: 'SELECT pid, backend_start::text AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()',
+    // Ends that server process if it still runs (the pid alone could be a new process's):
+    // a row means it was still running and has been told to end.
+    endBackend:
+      'SELECT pg_terminate_backend(pid) AS signalled FROM pg_stat_activity WHERE pid = $1::integer AND backend_start = $2::timestamptz',
     resolveCursor: `SELECT transaction_id::text AS "transactionId", position::text AS position, workspace_id::text AS "workspaceId" FROM ${t.events} WHERE id = $1`,
     readEvents: (conditions: readonly string[], limitParam: string) =>
       `SELECT event FROM ${t.events}

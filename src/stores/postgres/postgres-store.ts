@@ -1,6 +1,6 @@
 import { type StoredAuditRecord, upcastAudit } from '../../core/audit/upcast-audit.js'
 import { parseWith } from '../../core/commands/parse-command.js'
-import { isTicketError, storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
+import { storeClosedError, TicketError } from '../../core/errors/ticket-error.js'
 import type { Audit } from '../../core/model/audit.js'
 import type { TicketEvent } from '../../core/model/event.js'
 import type { Ticket } from '../../core/model/ticket.js'
@@ -19,7 +19,7 @@ import { containsPattern, searchable } from '../shared/like-pattern.js'
 import { pruneCutoff } from '../shared/prune-options.js'
 import { DEFAULT_TABLE_PREFIX } from '../shared/sql-names.js'
 import { commandRecordedError, unknownAuditCursorError, unknownCursorError, versionConflictError } from '../shared/store-errors.js'
-import { type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
+import { type LostAnswer, type PostgresExecutor, poolExecutor, singleConnectionExecutor } from './postgres-executor.js'
 import { migratePostgres } from './postgres-migrator.js'
 import { postgresMigrationPlan, postgresTables } from './postgres-schema.js'
 import { fixedStatements, type PostgresStatements, postgresStatements } from './postgres-statements.js'
@@ -61,12 +61,15 @@ const MAX_UNSETTLED_APPENDS = 1000
  *   transaction at a time on it;
  * - `pglite` — an `@electric-sql/pglite` instance, serialised like a client.
  *
- * Every append is one transaction holding one statement: it checks the ticket's version
+ * Every append is one statement, and one transaction: it checks the ticket's version
  * against `expectedVersion` and writes the events, the `list()` projection row, the
  * audit, the snapshot and the command record together. On node-postgres the store's
  * fixed statements are prepared once per connection (`preparedStatements: false` turns
- * that off, for PgBouncer before 1.21 in transaction mode) and `BEGIN` travels with the
- * append's statement, so an append costs two round trips.
+ * that off, for PgBouncer before 1.21 in transaction mode). With a `pool` or
+ * `connectionString` straight to the server the statement commits on its own, one round
+ * trip; through a pooler, with a `client` and on PGlite it runs in a transaction whose
+ * `BEGIN` travels with it, two round trips. Either way an append whose answer was lost
+ * is settled before the service retries it (see `docs/postgres.md`, *Round trips*).
  *
  * A dropped connection never ends the process: the store listens for `error` on every
  * connection it holds. Refused, reset, terminated or timed-out connections, serialization
@@ -97,12 +100,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
   const plan = postgresMigrationPlan(tables)
   const sql = postgresStatements(tables)
   const names = parsed.preparedStatements === false ? null : statementNames(fixedStatements(sql))
-  const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS, names)
+  const executor = createExecutor(options, parsed.maxConnections ?? DEFAULT_MAX_CONNECTIONS, names, sql.backendIdentity)
   let closed: Promise<void> | undefined
-  // Appends whose connection was lost once all their statements had run (so COMMIT may
-  // have been sent): first event id → the transaction's id, so hasEvent can wait for a
-  // commit still in flight.
-  const unsettled = new Map<string, string>()
+  // Appends whose connection was lost with the outcome unknown (the statement sent on its
+  // own, or COMMIT sent after its answer): first event id → what settles it, so hasEvent
+  // can wait for a commit still in flight.
+  const unsettled = new Map<string, LostAnswer>()
 
   const run = (text: string, params?: unknown[]): Promise<readonly unknown[]> => {
     if (closed) return Promise.reject(storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`))
@@ -132,21 +135,20 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 
     async append(batch) {
       if (closed) throw storeClosedError('postgres', `The postgres store (schema "${schemaName}") is closed.`)
-      let transactionId: string | undefined
       try {
-        await executor.transaction(
-          async (session) => {
-            transactionId = await appendInTransaction(session, sql, batch)
+        await executor.commitStatement(
+          sql.append,
+          appendParameters(batch),
+          (rows, session) => checkedAppend(rows, session, sql, batch),
+          (lost) => {
+            const firstEventId = batch.events[0]?.id
+            if (firstEventId === undefined) return
+            // The statement or its COMMIT may have reached the server: remember what settles it.
+            unsettled.set(firstEventId, lost)
+            if (unsettled.size > MAX_UNSETTLED_APPENDS) unsettled.delete(unsettled.keys().next().value as string)
           },
-          { pipelineBegin: true },
         )
       } catch (error) {
-        const firstEventId = batch.events[0]?.id
-        if (isTicketError(error) && error.code === 'UNAVAILABLE' && transactionId !== undefined && firstEventId !== undefined) {
-          // The COMMIT may have reached the server: remember which transaction to ask about.
-          unsettled.set(firstEventId, transactionId)
-          if (unsettled.size > MAX_UNSETTLED_APPENDS) unsettled.delete(unsettled.keys().next().value as string)
-        }
         // The unique (ticket_id, version) is the backstop behind the projection check.
         if (isUniqueViolation(error, tables.streamVersionConstraint)) {
           const actual = await currentVersion(executor, sql, batch.ticketId)
@@ -189,16 +191,28 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
     },
 
     async hasEvent(eventId) {
-      const transactionId = unsettled.get(eventId)
-      if (transactionId !== undefined) {
+      const lost = unsettled.get(eventId)
+      if (lost !== undefined && 'transactionId' in lost) {
         // A connection can drop after COMMIT was sent and before the server acted on it;
         // until that transaction ends, "not stored" could still turn into "stored".
-        const status = row((await run(sql.transactionStatus, [transactionId]))[0])['status']
+        const status = row((await run(sql.transactionStatus, [lost.transactionId]))[0])['status']
         if (status === 'in progress') {
           throw new TicketError(
             'UNAVAILABLE',
-            `The append that wrote event ${eventId} lost its connection and its transaction (${transactionId}) has not ended yet; ask again shortly.`,
-            { details: { transactionId } },
+            `The append that wrote event ${eventId} lost its connection and its transaction (${lost.transactionId}) has not ended yet; ask again shortly.`,
+            { details: { transactionId: lost.transactionId } },
+          )
+        }
+        unsettled.delete(eventId)
+      } else if (lost !== undefined) {
+        // The statement went out on its own: while the server process that got it runs, it
+        // may still commit it (the bytes may wait in its socket). Ended, it never will.
+        const { pid, started } = lost.backend
+        if ((await run(sql.endBackend, [pid, started])).length > 0) {
+          throw new TicketError(
+            'UNAVAILABLE',
+            `The append that wrote event ${eventId} lost its connection and the server process that got it (pid ${pid}) was still running; it has been told to end; ask again shortly.`,
+            { details: { backendPid: pid } },
           )
         }
         unsettled.delete(eventId)
@@ -226,8 +240,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
 }
 
 /** The executor for the way of connecting in `options`; `names` are the prepared statements, for node-postgres only. */
-function createExecutor(options: PostgresStoreOptions, maxConnections: number, names: StatementNames | null): PostgresExecutor {
-  if ('pool' in options) return poolExecutor(async () => options.pool, null, names)
+function createExecutor(
+  options: PostgresStoreOptions,
+  maxConnections: number,
+  names: StatementNames | null,
+  identifyBackend: string,
+): PostgresExecutor {
+  if ('pool' in options) return poolExecutor(async () => options.pool, null, names, identifyBackend)
   if ('client' in options) return singleConnectionExecutor(options.client, { names })
   if ('pglite' in options) return singleConnectionExecutor(options.pglite)
   let pool: Promise<PostgresPool> | undefined
@@ -241,6 +260,7 @@ function createExecutor(options: PostgresStoreOptions, maxConnections: number, n
       if (pool) await (await pool.catch(() => null))?.end()
     },
     names,
+    identifyBackend,
   )
 }
 
@@ -279,18 +299,25 @@ async function openPool(connectionString: string, max: number): Promise<Postgres
 }
 
 /**
- * Writes the batch in the open transaction — one statement, `append` — and returns the
- * transaction's id (`xid8`, as text).
+ * Reads the answer of the `append` statement for `batch`: returns the transaction's id
+ * (`xid8`, as text), or throws the conflict that refused it (having written nothing).
  */
-async function appendInTransaction(session: PostgresQueryable, sql: PostgresStatements, batch: AppendBatch): Promise<string> {
+async function checkedAppend(
+  rows: readonly unknown[],
+  session: PostgresQueryable,
+  sql: PostgresStatements,
+  batch: AppendBatch,
+): Promise<string> {
   const { ticketId, expectedVersion } = batch
-  const answer = row((await session.query(sql.append, appendParameters(batch))).rows[0])
+  const answer = row(rows[0])
+  if (batch.command && answer['refused'] === true) throw commandRecordedError(ticketId, batch.command.commandId, expectedVersion)
   if (answer['written'] !== true) {
     // A fresh snapshot (READ COMMITTED): the version the winning append committed.
     const actual = await session.query(sql.currentVersion, [ticketId])
     throw versionConflictError(ticketId, expectedVersion, actual.rows[0] === undefined ? 0 : Number(row(actual.rows[0])['version']))
   }
-  // The statement wrote everything else; the caller's ROLLBACK undoes it.
+  // Cannot happen once no live record refused the statement (see the statement); kept as a
+  // backstop, where a transaction's ROLLBACK still undoes the rest.
   if (batch.command && answer['recorded'] !== true) throw commandRecordedError(ticketId, batch.command.commandId, expectedVersion)
   return String(answer['transaction_id'])
 }
