@@ -3,8 +3,11 @@ import type { AppendBatch } from '../../store-contract/ticket-store.js'
 
 /** What {@link batchFor} may add to a batch. */
 export interface BatchExtras {
-  /** Records the command for idempotency under this id, at `recordedAt`. */
-  readonly command?: { readonly commandId: string; readonly recordedAt: string }
+  /**
+   * Records the command for idempotency under this id, at `recordedAt`; a record of the
+   * same id from `notBefore` on (or any, without it) refuses the batch.
+   */
+  readonly command?: { readonly commandId: string; readonly recordedAt: string; readonly notBefore?: string }
   /** Keeps the result's state as a snapshot under this schema version. */
   readonly snapshotSchemaVersion?: number
 }

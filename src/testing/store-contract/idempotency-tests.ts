@@ -1,7 +1,9 @@
 import { expect } from 'vitest'
+import { handle } from '../../core/reducer/handle.js'
+import { batchFor } from './batch-for.js'
 import type { ContractContext } from './contract-context.js'
 import type { DefineContractTest } from './contract-test.js'
-import { addCommentCommand, createTicketCommand, ticketId, WORKSPACE_A } from './fixtures.js'
+import { addCommentCommand, createTicketCommand, tagCommand, ticketId, WORKSPACE_A } from './fixtures.js'
 import { observeStore, settledLog } from './observe-store.js'
 
 /** The dedupe window the window tests configure: one minute. */
@@ -63,6 +65,35 @@ export function defineIdempotencyTests(test: DefineContractTest): void {
 
     expect(right).toEqual(left)
     expect(await settledLog(t)).toEqual(left.events)
+  })
+
+  test('an append whose commandId is recorded and still inside its window is refused with CONCURRENCY and writes nothing', async (t) => {
+    // What keeps a racing duplicate from applying twice when it decided on the state its
+    // original left: the version matches, only the record can refuse it.
+    const id = ticketId(1)
+    await t.store.migrate()
+    const created = handle(null, createTicketCommand(id, WORKSPACE_A), t.ctx)
+    const recordedAt = t.clock.now().toISOString()
+    await t.store.append(batchFor(0, created, { command: { commandId: 'tag-1', recordedAt } }))
+    t.clock.advance(1000)
+    const tagged = handle(created.state, tagCommand(1), t.ctx)
+    const before = await observeStore(t, [id])
+
+    const repeat = batchFor(created.state.version, tagged, {
+      command: { commandId: 'tag-1', recordedAt: t.clock.now().toISOString(), notBefore: recordedAt },
+    })
+    const error = await t.store.append(repeat).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    )
+
+    expect(error).toMatchObject({ code: 'CONCURRENCY' })
+    expect(await observeStore(t, [id])).toEqual(before)
+    expect(await t.store.findCommand(id, 'tag-1', recordedAt)).toEqual({
+      state: created.state,
+      events: created.events,
+      audit: created.audit,
+    })
   })
 
   test('a commandId is remembered for the whole dedupe window', async (t) => {
