@@ -132,6 +132,32 @@ describe.skipIf(PG_URL === undefined)(
       })
     })
 
+    it('a server that cannot name its processes (no pg_stat_activity) gets its appends in transactions', async () => {
+      const schema = await migratedSchema()
+      const pool = new pg.Pool({ connectionString: proxiedUrl('unnamed'), max: 2 })
+      pool.on('error', () => {})
+      // Plays a PostgreSQL-compatible server without pg_stat_activity: the store's one
+      // question about a new connection's process fails as a missing relation would.
+      pool.on('connect', (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown
+        ;(client as { query: unknown }).query = (...args: unknown[]) =>
+          typeof args[0] === 'string' && args[0].includes('pg_stat_activity')
+            ? Promise.reject(Object.assign(new Error('relation "pg_stat_activity" does not exist'), { code: '42P01' }))
+            : query(...args)
+      })
+      closers.push(() => pool.end())
+      const tickets = createTicketService({ store: postgresStore({ pool, schema }) })
+      const ticketId = crypto.randomUUID()
+      await tickets.execute(ticketId, create) // also the service's first migration check, in a transaction of its own
+      const beginsBefore = proxy.begins
+
+      await tickets.execute(ticketId, comment('kept', 'comment-1'))
+      const { state } = await tickets.execute(ticketId, comment('kept too', 'comment-2'))
+
+      expect(proxy.begins - beginsBefore).toBe(2)
+      expect((await storedTicket(schema, ticketId)).ticket).toEqual(state)
+    })
+
     it('client mode: a lost COMMIT is UNAVAILABLE, not retryable, outcome unknown; the same commandId on a new client applies it once', async () => {
       const schema = await migratedSchema()
       const url = proxiedUrl('client')
