@@ -96,74 +96,50 @@ export function poolExecutor(
       }
     },
     async transaction(work, options) {
-      const pool = await getPool()
-      let broken: Error | undefined
-      const onError = (error: Error): void => {
-        broken ??= error
-      }
-      let client: PostgresPoolClient
-      try {
-        client = await checkOut(pool, onError)
-      } catch (error) {
-        throw toPostgresStoreError(error)
-      }
-      try {
-        return await inTransaction(naming(client, names), work, onError, options?.pipelineBegin ? pipelined(client, names) : null)
-      } catch (error) {
-        if (losesConnection(error)) onError(asError(isLostConnection(error) ? error : (error as Error).cause))
-        throw toPostgresStoreError(error)
-      } finally {
-        client.removeListener?.('error', onError)
-        client.release(broken)
-      }
+      return onPooledConnection(await getPool(), async (client, broke) => {
+        try {
+          return await inTransaction(naming(client, names), work, broke, options?.pipelineBegin ? pipelined(client, names) : null)
+        } catch (error) {
+          if (losesConnection(error)) broke(lostConnectionCause(error))
+          throw toPostgresStoreError(error)
+        }
+      })
     },
     async commitStatement(text, params, check, onLost) {
-      const pool = await getPool()
-      let broken: Error | undefined
-      const onError = (error: Error): void => {
-        broken ??= error
-      }
-      let client: PostgresPoolClient
-      try {
-        client = await checkOut(pool, onError)
-      } catch (error) {
-        throw toPostgresStoreError(error)
-      }
-      // Set once the outcome could be unknown: when the statement goes out on its own, or
-      // when its answer came back inside a transaction that COMMIT is about to end.
-      let settling: LostAnswer | undefined
-      let alone = false
-      try {
-        const backend = identifyBackend === null ? null : await backendOf(client, identifyBackend)
-        const session = naming(client, names)
-        if (backend !== null) {
-          alone = true
-          settling = { backend }
-          await check((await session.query(text, params)).rows, session)
-          return
+      return onPooledConnection(await getPool(), async (client, broke) => {
+        // Set once the outcome could be unknown: when the statement goes out on its own, or
+        // when its answer came back inside a transaction that COMMIT is about to end.
+        let settling: LostAnswer | undefined
+        let alone = false
+        try {
+          const backend = identifyBackend === null ? null : await backendOf(client, identifyBackend)
+          const session = naming(client, names)
+          if (backend !== null) {
+            alone = true
+            settling = { backend }
+            await check((await session.query(text, params)).rows, session)
+            return
+          }
+          await inTransaction(
+            session,
+            async (inner) => {
+              settling = { transactionId: await check((await inner.query(text, params)).rows, inner) }
+            },
+            broke,
+            pipelined(client, names),
+          )
+        } catch (error) {
+          const lost = losesConnection(error)
+          if (lost) broke(lostConnectionCause(error))
+          const failure = toPostgresStoreError(error)
+          // On its own, only a lost connection leaves the outcome open (any other failure
+          // aborted the statement). In a transaction, a failed COMMIT after the answer
+          // does, whatever failed it.
+          const unknown = alone ? lost : isTicketError(failure) && failure.code === 'UNAVAILABLE'
+          if (settling !== undefined && unknown) onLost(settling)
+          throw failure
         }
-        await inTransaction(
-          session,
-          async (inner) => {
-            settling = { transactionId: await check((await inner.query(text, params)).rows, inner) }
-          },
-          onError,
-          pipelined(client, names),
-        )
-      } catch (error) {
-        const lost = losesConnection(error)
-        if (lost) onError(asError(isLostConnection(error) ? error : (error as Error).cause))
-        const failure = toPostgresStoreError(error)
-        // On its own, only a lost connection leaves the outcome open (any other failure
-        // aborted the statement). In a transaction, a failed COMMIT after the answer
-        // does, whatever failed it.
-        const unknown = alone ? lost : isTicketError(failure) && failure.code === 'UNAVAILABLE'
-        if (settling !== undefined && unknown) onLost(settling)
-        throw failure
-      } finally {
-        client.removeListener?.('error', onError)
-        client.release(broken)
-      }
+      })
     },
     async close() {
       await endPool?.()
@@ -200,6 +176,38 @@ async function backendOf(client: PostgresPoolClient, identify: string): Promise<
   }
   backends.set(client, identity)
   return identity
+}
+
+/**
+ * Checks out a connection, runs `use` on it and gives it back; `use` reports a connection
+ * it found lost through `broke`, and a connection lost either way goes back with its error,
+ * so the pool discards it instead of handing it to the next caller.
+ */
+async function onPooledConnection<T>(
+  pool: PostgresPool,
+  use: (client: PostgresPoolClient, broke: (error: Error) => void) => Promise<T>,
+): Promise<T> {
+  let broken: Error | undefined
+  const onError = (error: Error): void => {
+    broken ??= error
+  }
+  let client: PostgresPoolClient
+  try {
+    client = await checkOut(pool, onError)
+  } catch (error) {
+    throw toPostgresStoreError(error)
+  }
+  try {
+    return await use(client, onError)
+  } finally {
+    client.removeListener?.('error', onError)
+    client.release(broken)
+  }
+}
+
+/** The driver error that says a connection is gone, `error` itself or the `cause` a `TicketError` carries. */
+function lostConnectionCause(error: unknown): Error {
+  return asError(isLostConnection(error) ? error : (error as Error).cause)
 }
 
 /** node-postgres's callback form of `pool.connect`. */
