@@ -17,12 +17,6 @@ import { isLostConnection, losesConnection, lostClientError, toPostgresStoreErro
 import type { PostgresClient, PostgresPool, PostgresPoolClient, PostgresQueryable } from './postgres-store-config.js'
 import { naming, type StatementNames } from './prepared-statements.js'
 
-/** How {@link PostgresExecutor.transaction} starts its transaction. */
-export interface TransactionOptions {
-  /** Send `BEGIN` with the first statement, in one round trip, where the driver allows (node-postgres). */
-  readonly pipelineBegin?: boolean
-}
-
 /** A server process, as `pg_stat_activity` names it: its pid and when it started (a pid alone may be reused). */
 export interface BackendIdentity {
   readonly pid: number
@@ -49,12 +43,8 @@ export type AnswerCheck = (rows: readonly unknown[], session: PostgresQueryable)
 export interface PostgresExecutor {
   /** Runs one statement in its own implicit transaction and returns its rows. */
   query(text: string, params?: unknown[]): Promise<readonly unknown[]>
-  /**
-   * Runs `work` between `BEGIN` and `COMMIT` on one connection; rolls back if it throws.
-   * With `pipelineBegin`, on node-postgres, `BEGIN` travels with `work`'s first statement
-   * (see `pipelined-begin.ts`).
-   */
-  transaction<T>(work: (session: PostgresQueryable) => Promise<T>, options?: TransactionOptions): Promise<T>
+  /** Runs `work` between `BEGIN` and `COMMIT` on one connection; rolls back if it throws. */
+  transaction<T>(work: (session: PostgresQueryable) => Promise<T>): Promise<T>
   /**
    * Runs one statement that commits as a whole, in as few round trips as still let a lost
    * answer be settled: on its own (one round trip) on a pooled connection whose server
@@ -95,10 +85,10 @@ export function poolExecutor(
         throw toPostgresStoreError(error)
       }
     },
-    async transaction(work, options) {
+    async transaction(work) {
       return onPooledConnection(await getPool(), async (client, broke) => {
         try {
-          return await inTransaction(naming(client, names), work, broke, options?.pipelineBegin ? pipelined(client, names) : null)
+          return await inTransaction(naming(client, names), work, broke, null)
         } catch (error) {
           if (losesConnection(error)) broke(lostConnectionCause(error))
           throw toPostgresStoreError(error)
@@ -283,8 +273,8 @@ export function singleConnectionExecutor(
     query(text, params) {
       return guarded(async () => (await session.query(text, params)).rows)
     },
-    transaction(work, options) {
-      return guarded(() => inTransaction(session, work, onError, options?.pipelineBegin ? pipelined(connection, names) : null))
+    transaction(work) {
+      return guarded(() => inTransaction(session, work, onError, null))
     },
     // Always in a transaction: a lost single connection is gone for good (every later call
     // fails), and PGlite runs in this process, so nothing is won by committing alone.
