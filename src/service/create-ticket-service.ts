@@ -242,22 +242,21 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       // Another workspace's ticket is handled as a missing one, so the error is the same.
       state = loaded !== null && inScope(loaded, workspaceId) ? loaded : null
       const movedOn = expectedVersionError(ticketId, state, expectedVersion)
-      if (movedOn !== undefined) {
-        // A racing duplicate may read the version its original moved the ticket to (see below).
-        const remembered = commandId === undefined ? undefined : await rememberedResult(store, ticketId, commandId, notBefore, workspaceId)
-        if (remembered !== undefined) return remembered
-        throw movedOn
-      }
       // The same version is the same state (a ticket's stream only grows, a version at a
       // time), so the decision made on the cached copy stands.
       decision =
-        onCached !== undefined && state !== null && state.version === cached?.version ? onCached : decideTraced(state, command, false)
+        movedOn !== undefined
+          ? { error: movedOn }
+          : onCached !== undefined && state !== null && state.version === cached?.version
+            ? onCached
+            : decideTraced(state, command, false)
     }
     if (commandId !== undefined && !appends(decision)) {
       // A duplicate racing the original may have missed its record above and then read the
-      // state the original left: there the command is refused (a create: ALREADY_EXISTS) or
-      // changes nothing. The record commits with that state, so a second look, after the
-      // read, finds it. Only a refusal or a no-op pays for the look.
+      // state the original left: there the command is refused (a create: ALREADY_EXISTS;
+      // with an expected version, CONCURRENCY) or changes nothing. The record commits with
+      // that state, so a second look, after the read, finds it. Only a refusal or a no-op
+      // pays for the look.
       const remembered = await rememberedResult(store, ticketId, commandId, notBefore, workspaceId)
       if (remembered !== undefined) return remembered
     }
