@@ -44,10 +44,18 @@ const SSL_REQUEST = 80877103
 const GSSENC_REQUEST = 80877104
 const COMMIT = 'COMMIT'
 
-/** Splits a client's byte stream into whole protocol messages. */
-class ClientMessages {
+/**
+ * Splits one direction of a connection into whole protocol messages: a client's (which
+ * starts with its start-up packets) or, with `startup: false`, the server's (the tests
+ * connect without SSL, so it never answers with a lone byte).
+ */
+class ProtocolMessages {
   #buffer = Buffer.alloc(0)
-  #startup = true
+  #startup: boolean
+
+  constructor({ startup }: { readonly startup: boolean }) {
+    this.#startup = startup
+  }
 
   /** The whole messages `chunk` completes, in order, each as its exact bytes. */
   push(chunk: Buffer): Buffer[] {
@@ -68,23 +76,6 @@ class ClientMessages {
       }
       messages.push(message)
     }
-  }
-}
-
-/** Splits a server's byte stream into whole protocol messages (no SSL: the tests connect without it). */
-class ServerMessages {
-  #buffer = Buffer.alloc(0)
-
-  push(chunk: Buffer): Buffer[] {
-    this.#buffer = Buffer.concat([this.#buffer, chunk])
-    const messages: Buffer[] = []
-    while (this.#buffer.length >= 5) {
-      const length = this.#buffer.readInt32BE(1) + 1
-      if (this.#buffer.length < length) break
-      messages.push(this.#buffer.subarray(0, length))
-      this.#buffer = this.#buffer.subarray(length)
-    }
-    return messages
   }
 }
 
@@ -141,7 +132,7 @@ export async function startCommitCuttingProxy(
     // Either side failing ends the pair; errors here are the faults this proxy makes.
     client.on('error', () => upstream.destroy())
     upstream.on('error', () => client.destroy())
-    const answers = new ServerMessages()
+    const answers = new ProtocolMessages({ startup: false })
     upstream.on('data', (chunk: Buffer) => {
       if (client.destroyed) return
       if (!fakeBackendKey) client.write(chunk)
@@ -150,7 +141,7 @@ export async function startCommitCuttingProxy(
     upstream.on('end', () => client.end())
     client.on('end', () => upstream.end())
 
-    const messages = new ClientMessages()
+    const messages = new ProtocolMessages({ startup: true })
     // Whether the batch since the last `Sync` carried the armed marker.
     let marked = false
     client.on('data', (chunk: Buffer) => {

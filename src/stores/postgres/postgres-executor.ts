@@ -100,12 +100,10 @@ export function poolExecutor(
         // Set once the outcome could be unknown: when the statement goes out on its own, or
         // when its answer came back inside a transaction that COMMIT is about to end.
         let settling: LostAnswer | undefined
-        let alone = false
         try {
           const backend = identifyBackend === null ? null : await backendOf(client, identifyBackend)
           const session = naming(client, names)
           if (backend !== null) {
-            alone = true
             settling = { backend }
             await check((await session.query(text, params)).rows, session)
             return
@@ -125,8 +123,7 @@ export function poolExecutor(
           // On its own, only a lost connection leaves the outcome open (any other failure
           // aborted the statement). In a transaction, a failed COMMIT after the answer
           // does, whatever failed it.
-          const unknown = alone ? lost : isTicketError(failure) && failure.code === 'UNAVAILABLE'
-          if (settling !== undefined && unknown) onLost(settling)
+          if (settling !== undefined && ('backend' in settling ? lost : isTicketError(failure, 'UNAVAILABLE'))) onLost(settling)
           throw failure
         }
       })
@@ -292,7 +289,7 @@ export function singleConnectionExecutor(
           ),
         )
       } catch (error) {
-        if (transactionId !== undefined && isTicketError(error) && error.code === 'UNAVAILABLE') onLost({ transactionId })
+        if (transactionId !== undefined && isTicketError(error, 'UNAVAILABLE')) onLost({ transactionId })
         throw error
       }
     },

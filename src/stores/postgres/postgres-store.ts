@@ -211,7 +211,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresTicketStor
         if ((await run(sql.endBackend, [pid, started])).length > 0) {
           throw new TicketError(
             'UNAVAILABLE',
-            `The append that wrote event ${eventId} lost its connection and the server process that got it (pid ${pid}) was still running; it has been told to end; ask again shortly.`,
+            `The append that wrote event ${eventId} lost its connection and the server process that got it (pid ${pid}) was still running and has been told to end; ask again shortly.`,
             { details: { backendPid: pid } },
           )
         }

@@ -3,6 +3,7 @@ import { handle } from '../../core/reducer/handle.js'
 import { batchFor } from './batch-for.js'
 import type { ContractContext } from './contract-context.js'
 import type { DefineContractTest } from './contract-test.js'
+import { expectTicketError } from './expect-ticket-error.js'
 import { addCommentCommand, createTicketCommand, tagCommand, ticketId, WORKSPACE_A } from './fixtures.js'
 import { observeStore, settledLog } from './observe-store.js'
 
@@ -82,12 +83,8 @@ export function defineIdempotencyTests(test: DefineContractTest): void {
     const repeat = batchFor(created.state.version, tagged, {
       command: { commandId: 'tag-1', recordedAt: t.clock.now().toISOString(), notBefore: recordedAt },
     })
-    const error = await t.store.append(repeat).then(
-      () => undefined,
-      (failure: unknown) => failure,
-    )
+    await expectTicketError(() => t.store.append(repeat), 'CONCURRENCY')
 
-    expect(error).toMatchObject({ code: 'CONCURRENCY' })
     expect(await observeStore(t, [id])).toEqual(before)
     expect(await t.store.findCommand(id, 'tag-1', recordedAt)).toEqual({
       state: created.state,
