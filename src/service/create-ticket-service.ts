@@ -1,12 +1,11 @@
 import { type StoredAuditRecord, upcastAudit } from '../core/audit/upcast-audit.js'
-import { parseCommand, parseWith } from '../core/commands/parse-command.js'
-import { markParsed } from '../core/commands/parsed-values.js'
+import { parseWith, trustedOrParsedCommand } from '../core/commands/parse-command.js'
 import { isTicketError, TicketError } from '../core/errors/ticket-error.js'
 import { AUDIT_SCHEMA_VERSION } from '../core/model/audit.js'
 import type { Command } from '../core/model/command.js'
 import type { TicketEvent } from '../core/model/event.js'
 import { TICKET_SCHEMA_VERSION, type Ticket } from '../core/model/ticket.js'
-import { type HandleResult, handle } from '../core/reducer/handle.js'
+import { type HandleResult, handleParsed } from '../core/reducer/handle.js'
 import type { HandleContext } from '../core/reducer/handle-context.js'
 import { FREEZES_BY_DEFAULT } from '../core/reducer/immer-instances.js'
 import { replay } from '../core/reducer/replay.js'
@@ -462,7 +461,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
           options === undefined
             ? undefined
             : parseWith(executeOptionsArgumentSchema, { options }, 'execute options').options?.expectedVersion
-        const parsed = prepareCommand(id, parseCommand(command), workspaceId)
+        const parsed = prepareCommand(id, trustedOrParsedCommand(command), workspaceId)
         span?.setAttribute('ticket_events.ticket.id', id)
         span?.setAttribute('ticket_events.command.type', parsed.type)
         return executeParsed(id, parsed, workspaceId, expectedVersion, span)
@@ -582,7 +581,7 @@ type Decision = { readonly result: HandleResult } | { readonly error: TicketErro
 /** Runs `handle` once and keeps its answer, the rule it broke included, so it is never asked again for the same state. */
 function decide(state: Ticket | null, command: Command, ctx: HandleContext): Decision {
   try {
-    return { result: handle(state, command, ctx) }
+    return { result: handleParsed(state, command, ctx) }
   } catch (error) {
     if (isTicketError(error)) return { error }
     throw error
@@ -655,8 +654,7 @@ function prepareCommand(ticketId: string, command: Command, workspaceId: string 
       issues: [{ path: ['workspaceId'], message: "Must equal the scope's workspace id", code: 'custom' }],
     })
   }
-  // Built from a parsed command and a parsed id: trusted by handle like the command itself.
-  return command.ticketId === ticketId ? command : markParsed({ ...command, ticketId })
+  return command.ticketId === ticketId ? command : { ...command, ticketId }
 }
 
 /** Reads the service clock (the one `handle` uses), refusing what is not a valid Date. */

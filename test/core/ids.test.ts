@@ -34,6 +34,27 @@ describe('createIdFactory', () => {
     expect([ours(), ours(), ours()]).toEqual([theirs(time), theirs(time), theirs(time)])
   })
 
+  it("gives monotonicFactory's ids for any run of clock readings: forward, repeated and going back", () => {
+    // It encodes the time once per millisecond instead of once per id; the ids must not change.
+    const readings = fc.array(
+      fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }), fc.integer({ min: -5_000, max: -1 }), fc.integer({ min: 1, max: 2 ** 32 })),
+      { minLength: 1, maxLength: 60 },
+    )
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 40 }), readings, fc.integer({ min: 1, max: 2 ** 31 - 1 }), (start, steps, seed) => {
+        let time = start
+        const clock: number[] = steps.map((step) => {
+          time = Math.min(Math.max(1, time + step), 2 ** 48 - 1)
+          return time
+        })
+        let reading = 0
+        const ours = createIdFactory({ now: () => clock[reading++] as number, random: seededRandom(seed) })
+        const theirs = monotonicFactory(seededRandom(seed))
+        expect(clock.map(() => ours())).toEqual(clock.map((at) => theirs(at)))
+      }),
+    )
+  })
+
   it('repeats its ids for the same seed and differs for another', () => {
     const ids = (seed: number) => {
       const newId = createIdFactory({ now: () => 1_700_000_000_000, random: seededRandom(seed) })

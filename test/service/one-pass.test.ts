@@ -1,11 +1,12 @@
 /**
  * One pass per command: each call validates its input exactly once, and decides a
- * command once per state it decides on. The zod entry point (`safeParse`) and `handle`
- * are wrapped with pass-through spies, so the tests count what really runs.
+ * command once per state it decides on. The zod entry point (`safeParse`) and the
+ * service's way into `handle` (`handleParsed`) are wrapped with pass-through spies, so
+ * the tests count what really runs.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod/mini'
-import { handle as spiedHandle } from '../../src/core/reducer/handle.js'
+import { handleParsed as spiedDecision } from '../../src/core/reducer/handle.js'
 import { createTicketHandler } from '../../src/http/index.js'
 import { handle, parseCommand, type TicketService, type TicketStore } from '../../src/index.js'
 import { commandSchema, eventsQuerySchema, tagCommandSchema, takeoverCommandSchema } from '../../src/schemas/index.js'
@@ -21,13 +22,14 @@ vi.mock('zod/mini', async (importOriginal) => {
 })
 vi.mock('../../src/core/reducer/handle.js', async (importOriginal) => {
   const module = await importOriginal<typeof import('../../src/core/reducer/handle.js')>()
-  return { ...module, handle: vi.fn(module.handle) }
+  // The service decides through `handleParsed` (`handle` without the parse), so counting its calls counts decisions.
+  return { ...module, handleParsed: vi.fn(module.handleParsed) }
 })
 
 const safeParse = vi.mocked(z.safeParse)
 /** How many times `schema` ran since the last reset. */
 const parsesOf = (schema: unknown): number => safeParse.mock.calls.filter(([used]) => used === schema).length
-const decisions = (): number => vi.mocked(spiedHandle).mock.calls.length
+const decisions = (): number => vi.mocked(spiedDecision).mock.calls.length
 
 /** A store without `currentVersion`, so a cached state can only be confirmed by a reload. */
 function withoutCurrentVersion(store: TicketStore): TicketStore {
@@ -44,7 +46,7 @@ async function ticketWithTag(store: TicketStore = memoryStore()): Promise<Ticket
 
 beforeEach(() => {
   safeParse.mockClear()
-  vi.mocked(spiedHandle).mockClear()
+  vi.mocked(spiedDecision).mockClear()
 })
 afterEach(() => vi.clearAllMocks())
 
@@ -148,7 +150,7 @@ describe('validating once', () => {
 describe('deciding once', () => {
   it('decides a no-op on a cached state once when the store confirms the state is current', async () => {
     const tickets = await ticketWithTag()
-    vi.mocked(spiedHandle).mockClear()
+    vi.mocked(spiedDecision).mockClear()
     const { events } = await tickets.execute(TICKET, { type: 'tag', tagId: BOB })
     expect(events).toEqual([])
     expect(decisions()).toBe(1)
@@ -157,14 +159,14 @@ describe('deciding once', () => {
   it('decides a rejection on a cached state once when the store confirms the state is current', async () => {
     const tickets = await ticketWithTag()
     await tickets.execute(TICKET, { type: 'complete', userId: ALICE })
-    vi.mocked(spiedHandle).mockClear()
+    vi.mocked(spiedDecision).mockClear()
     await expect(tickets.execute(TICKET, { type: 'complete', userId: ALICE })).rejects.toMatchObject({ code: 'INVALID_TRANSITION' })
     expect(decisions()).toBe(1)
   })
 
   it('decides a no-op once on a store without currentVersion: the reload finds the same version', async () => {
     const tickets = await ticketWithTag(withoutCurrentVersion(memoryStore()))
-    vi.mocked(spiedHandle).mockClear()
+    vi.mocked(spiedDecision).mockClear()
     expect((await tickets.execute(TICKET, { type: 'tag', tagId: BOB })).events).toEqual([])
     expect(decisions()).toBe(1)
   })
@@ -174,7 +176,7 @@ describe('deciding once', () => {
     const mine = await ticketWithTag(store)
     const theirs = createTicketService({ store })
     await theirs.execute(TICKET, { type: 'untag', tagId: BOB })
-    vi.mocked(spiedHandle).mockClear()
+    vi.mocked(spiedDecision).mockClear()
     // On my cached state the tag is there (a no-op); on the store's it is not.
     const { events, state } = await mine.execute(TICKET, { type: 'tag', tagId: BOB })
     expect(events.map((event) => event.type)).toContain('ticket:tag:updated')
@@ -184,7 +186,7 @@ describe('deciding once', () => {
 
   it('answers a JavaScript caller’s junk with VALIDATION before deciding anything', async () => {
     const tickets = await ticketWithTag()
-    vi.mocked(spiedHandle).mockClear()
+    vi.mocked(spiedDecision).mockClear()
     await expect(tickets.execute(TICKET, untyped({ type: 'tag', tagId: 42 }))).rejects.toMatchObject({ code: 'VALIDATION' })
     expect(decisions()).toBe(0)
     expect(() => handleUntyped(null, { type: 'nope' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }))

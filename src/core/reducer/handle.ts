@@ -62,7 +62,16 @@ export interface HandleResult {
  * ```
  */
 export function handle(state: Ticket | null, command: Command, ctx: HandleContext = {}): HandleResult {
-  const parsed = trustedOrParsedCommand(command)
+  return handleParsed(state, trustedOrParsedCommand(command), ctx)
+}
+
+/**
+ * {@link handle} on a command this library has already validated: the service's path,
+ * which parses each command once at its edge.
+ *
+ * @internal
+ */
+export function handleParsed(state: Ticket | null, parsed: Command, ctx: HandleContext): HandleResult {
   const newId = ctx.newId ?? defaultNewId
   const now = ctx.now ?? defaultNow
   let occurredAt: string | undefined
