@@ -35,8 +35,8 @@ const COMMANDS = CALLERS * COMMANDS_PER_CALLER
 const WARM_UP_PER_CALLER = 50
 /** Where the warm-up's tickets start, past the measured ones. */
 const WARM_UP_TICKETS = 10_000
-/** Rounds of every path, taking turns; each path's fastest round is kept. */
-const ROUNDS = 4
+/** Rounds of the service, raw `pg` and the store alone, taking turns, then of Emmett; each path's fastest round is kept. */
+const ROUNDS = 6
 
 /** The tickets of caller `caller` (from ticket number `first`). */
 const ticketsOf = (caller: number, first = 0): string[] =>
@@ -215,11 +215,13 @@ const fastest = (runs: readonly Measured[]): Measured => runs.reduce((best, run)
 /**
  * The rows of the concurrent PostgreSQL bench; `schemas` are three fresh schema names, `database` a fresh database name.
  *
- * Every path runs `ROUNDS` times, the paths taking turns, and each keeps its fastest
- * round: a path's first few thousand commands still run partly unoptimized (the client's
- * CPU per command fell by 40 % over the first four rounds here, for each path), and the
- * order alternates so that no path always runs first or second in a round. The raw and
- * store-alone runs write the batches of the latest service run.
+ * The service, raw `pg` and the store alone run `ROUNDS` times, taking turns, and each
+ * keeps its fastest round: a path's first rounds still run partly unoptimized (the
+ * client's CPU per command fell by 40–50 % over the first four rounds here, for each
+ * path), and the order alternates so that no path always runs first. The raw and
+ * store-alone runs write the batches of the latest service run. Emmett's rounds run after
+ * them: each ends with a `DROP DATABASE … WITH (FORCE)`, whose checkpoint slowed the path
+ * after it by about 10 %.
  */
 export async function benchPostgresConcurrent(
   url: string,
@@ -232,19 +234,19 @@ export async function benchPostgresConcurrent(
   const dropSchemas = async () => {
     for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
   }
-  const runBaselines = async () => {
+  const runRawAndStore = async () => {
     runs.raw.push(await runRaw(url, schemas[1], batches))
     runs.store.push(await runStoreAppends(url, schemas[2], batches))
-    runs.emmett.push(await runEmmett(url, admin, database))
   }
   for (let round = 0; round < ROUNDS; round++) {
     await dropSchemas()
-    if (round % 2 === 1) await runBaselines()
+    if (round % 2 === 1) await runRawAndStore()
     const service = await runService(url, schemas[0])
     runs.service.push(service)
     batches = service.batches
-    if (round % 2 === 0) await runBaselines()
+    if (round % 2 === 0) await runRawAndStore()
   }
+  for (let round = 0; round < ROUNDS; round++) runs.emmett.push(await runEmmett(url, admin, database))
   const service = { ...fastest(runs.service), batches }
   const raw = fastest(runs.raw)
   const store = fastest(runs.store)
