@@ -1,5 +1,6 @@
 /** The workload the store benches share: its ticket ids, the command mix run through a service, and a store that records what it appended. */
-import type { AppendBatch, Ticket, TicketService, TicketStore } from 'ticket-events'
+import { type AppendBatch, type Command, createIdFactory, createTicketService, type Ticket, type TicketService, type TicketStore } from 'ticket-events'
+import { memoryStore } from 'ticket-events/memory'
 import { createCommand, nextCommand } from './command-mix.js'
 
 /** Bench tickets' ids: the n-th ticket of a run. */
@@ -36,5 +37,53 @@ export async function runCommandMix(service: TicketService, commands: number, ti
     const command = state === undefined ? createCommand : nextCommand(state, step)
     states.set(id, (await service.execute(id, command)).state)
   }
+  return (performance.now() - start) / 1000
+}
+
+/** One command of a recorded mix: the ticket it goes to, and the command as a caller sends it. */
+export interface MixStep {
+  readonly ticketId: string
+  readonly command: Command
+}
+
+/**
+ * An id source that gives the same ids in every run (a fixed clock for the ids' time part,
+ * a new millisecond every 64 ids, and a fixed random part): a recorded mix then replays
+ * with the comment ids its later commands name.
+ */
+export function reproducibleIds(): () => string {
+  let issued = 0
+  const base = Date.parse('2026-01-01T00:00:00Z')
+  return createIdFactory({ now: () => base + Math.floor(issued++ / 64), random: () => 0.5 })
+}
+
+/**
+ * Records `commands` commands of the mix over `tickets` tickets, each fitting its ticket's
+ * state, by running them through a service on the memory store with
+ * {@link reproducibleIds}, so that a timed run can replay them without making them.
+ */
+export async function recordCommandMix(commands: number, tickets: number): Promise<MixStep[]> {
+  const service = createTicketService({ store: memoryStore(), ctx: { newId: reproducibleIds() } })
+  const states = new Map<string, Ticket>()
+  const steps: MixStep[] = []
+  for (let step = 0; step < commands; step++) {
+    const ticketId = benchTicketId(step % tickets)
+    const state = states.get(ticketId)
+    const command = state === undefined ? createCommand : nextCommand(state, step)
+    states.set(ticketId, (await service.execute(ticketId, command)).state)
+    steps.push({ ticketId, command })
+  }
+  await service.close()
+  return steps
+}
+
+/**
+ * Runs recorded steps through `service`, which must make its ids with
+ * {@link reproducibleIds}; returns the seconds the `execute` calls took. Only the calls
+ * are timed, as the raw baselines time only their writes.
+ */
+export async function replayCommandMix(service: TicketService, steps: readonly MixStep[]): Promise<number> {
+  const start = performance.now()
+  for (const { ticketId, command } of steps) await service.execute(ticketId, command)
   return (performance.now() - start) / 1000
 }
