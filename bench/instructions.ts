@@ -29,7 +29,6 @@ import Database from 'better-sqlite3'
 import {
   type AppendBatch,
   type Command,
-  createIdFactory,
   createTicketService,
   handle,
   parseCommand,
@@ -43,7 +42,7 @@ import { safeParse } from 'zod/mini'
 import { bundleForCallgrind, COUNTED_RUN_FLAGS } from './callgrind-bundle.js'
 import { createCommand, nextCommand } from './command-mix.js'
 import { openRawWriter } from './sqlite.js'
-import { benchTicketId, recording } from './store-workload.js'
+import { benchTicketId, recording, reproducibleIds } from './store-workload.js'
 
 const SMALL = 2_000
 const LARGE = 12_000
@@ -65,14 +64,10 @@ interface Recorded {
   readonly batches: () => readonly AppendBatch[]
 }
 
-/** Reproducible ids: the same commands get the same ids in every run, so recorded comment ids exist when replayed. */
+/** Reproducible ids and a fixed clock: the same commands get the same ids and times in every run, so recorded comment ids exist when replayed. */
 function fixedIds(): { newId: () => string; now: () => Date } {
-  let issued = 0
   const base = Date.parse('2026-01-01T00:00:00Z')
-  return {
-    newId: createIdFactory({ now: () => base + Math.floor(issued++ / 64), random: () => 0.5 }),
-    now: () => new Date(base),
-  }
+  return { newId: reproducibleIds(), now: () => new Date(base) }
 }
 
 /** The paths counted, each running `steps` from the recording. */
