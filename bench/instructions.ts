@@ -26,15 +26,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import {
-  type AppendBatch,
-  type Command,
-  createTicketService,
-  handle,
-  parseCommand,
-  type Ticket,
-  type TicketStore,
-} from 'ticket-events'
+import { type AppendBatch, type Command, createTicketService, handle, parseCommand, type Ticket, type TicketStore } from 'ticket-events'
 import { memoryStore } from 'ticket-events/memory'
 import { commandSchema } from 'ticket-events/schemas'
 import { sqliteStore } from 'ticket-events/sqlite'

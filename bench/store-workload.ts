@@ -1,5 +1,13 @@
 /** The workload the store benches share: its ticket ids, the command mix run through a service, and a store that records what it appended. */
-import { type AppendBatch, type Command, createIdFactory, createTicketService, type Ticket, type TicketService, type TicketStore } from 'ticket-events'
+import {
+  type AppendBatch,
+  type Command,
+  createIdFactory,
+  createTicketService,
+  type Ticket,
+  type TicketService,
+  type TicketStore,
+} from 'ticket-events'
 import { memoryStore } from 'ticket-events/memory'
 import { createCommand, nextCommand } from './command-mix.js'
 
@@ -60,10 +68,13 @@ export function reproducibleIds(): () => string {
 /**
  * Records `commands` commands of the mix over `tickets` tickets, each fitting its ticket's
  * state, by running them through a service on the memory store with
- * {@link reproducibleIds}, so that a timed run can replay them without making them.
+ * {@link reproducibleIds}, so that a timed run can replay them without making them; and
+ * the batches that run appended, which a service replaying the steps with
+ * {@link reproducibleIds} appends again (the same ids and versions; only the times differ).
  */
-export async function recordCommandMix(commands: number, tickets: number): Promise<MixStep[]> {
-  const service = createTicketService({ store: memoryStore(), ctx: { newId: reproducibleIds() } })
+export async function recordCommandMix(commands: number, tickets: number): Promise<{ steps: MixStep[]; batches: AppendBatch[] }> {
+  const batches: AppendBatch[] = []
+  const service = createTicketService({ store: recording(memoryStore(), batches), ctx: { newId: reproducibleIds() } })
   const states = new Map<string, Ticket>()
   const steps: MixStep[] = []
   for (let step = 0; step < commands; step++) {
@@ -74,7 +85,7 @@ export async function recordCommandMix(commands: number, tickets: number): Promi
     steps.push({ ticketId, command })
   }
   await service.close()
-  return steps
+  return { steps, batches }
 }
 
 /**
