@@ -202,10 +202,11 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     retries: UnavailableRetrySchedule,
     expectedVersion: number | undefined,
   ): Promise<HandleResult> {
-    const now = currentTime(ctx)
     const commandId = command.meta?.commandId
-    // Only a command with an id is looked up and recorded; the others skip the date arithmetic.
-    const notBefore = commandId === undefined ? '' : new Date(now.getTime() - dedupeWindowMs).toISOString()
+    // Only a command with an id is looked up and recorded, so only it reads the clock here
+    // (`handle` reads it for the events' time, once, when there are events).
+    const now = commandId === undefined ? null : currentTime(ctx)
+    const notBefore = now === null ? '' : new Date(now.getTime() - dedupeWindowMs).toISOString()
     if (commandId !== undefined) {
       const remembered = await rememberedResult(store, ticketId, commandId, notBefore, workspaceId)
       if (remembered !== undefined) return remembered
@@ -275,7 +276,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       ...(snapshotDue(ticketId, decidedOn, result.state.version)
         ? { snapshot: { state: result.state, schemaVersion: TICKET_SCHEMA_VERSION } }
         : {}),
-      ...(commandId !== undefined ? { command: { commandId, recordedAt: now.toISOString(), result, notBefore } } : {}),
+      ...(commandId !== undefined && now !== null ? { command: { commandId, recordedAt: now.toISOString(), result, notBefore } } : {}),
     }
     const appendStart = telemetry?.timesAppends === true ? monotonicMs() : 0
     try {
@@ -379,7 +380,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     const retries = new UnavailableRetrySchedule(unavailableRetry)
     for (let retry = 1; ; retry++) {
       try {
-        return await read(await guarded.ready())
+        return await read(guarded.readyNow() ?? (await guarded.ready()))
       } catch (error) {
         const delay = retries.nextDelay(error)
         if (delay === undefined) throw error
@@ -411,7 +412,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     for (let conflicts = 0, outages = 0; ; ) {
       let delay: number | undefined
       try {
-        const result = await runOnce(await guarded.ready(), id, parsed, workspaceId, retries, expectedVersion)
+        const store = guarded.readyNow() ?? (await guarded.ready())
+        const result = await runOnce(store, id, parsed, workspaceId, retries, expectedVersion)
         span?.setAttribute('ticket_events.ticket.version', result.state.version)
         span?.setAttribute('ticket_events.events.count', result.events.length)
         return result

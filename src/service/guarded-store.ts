@@ -9,6 +9,8 @@ export interface GuardedStore {
    * call. After {@link GuardedStore.close} it rejects with `CLOSED`, whatever the store would do.
    */
   ready(): Promise<TicketStore>
+  /** The store when it is migrated and not closed, without waiting; otherwise `undefined` (then call {@link GuardedStore.ready}). */
+  readyNow(): TicketStore | undefined
   /** Closes the store the first time; later calls return the same promise. */
   close(): Promise<void>
 }
@@ -23,17 +25,27 @@ export interface GuardedStore {
  */
 export function guardStore(store: TicketStore): GuardedStore {
   let migrated: Promise<void> | undefined
+  // Set once a migration has succeeded: a call then goes on without awaiting a promise.
+  let ready = false
   let closed: Promise<void> | undefined
   return {
     store,
     async ready() {
       if (closed !== undefined) throw storeClosedError(store.name, `This ticket service and its ${store.name} store are closed.`)
-      migrated ??= store.migrate().catch((error: unknown) => {
-        migrated = undefined
-        throw error
-      })
+      migrated ??= store.migrate().then(
+        () => {
+          ready = true
+        },
+        (error: unknown) => {
+          migrated = undefined
+          throw error
+        },
+      )
       await migrated
       return store
+    },
+    readyNow() {
+      return ready && closed === undefined ? store : undefined
     },
     close() {
       closed ??= store.close()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createTicketService, type TicketService } from '../../src/service/index.js'
 import { memoryStore } from '../../src/stores/memory/index.js'
+import { expectTicketError } from '../../src/testing/store-contract/expect-ticket-error.js'
 import { untyped } from '../support/untyped.js'
 import { ALICE, createCommand, everything, OTHER_WORKSPACE, rejectionOf, TICKET, WORKSPACE } from './service-fixtures.js'
 
@@ -170,5 +171,27 @@ describe('applied queries', () => {
     const { query, result } = await tickets.list({ workspaceId: WORKSPACE, assigneeIds: ALICE })
     expect(query.assigneeIds).toEqual([ALICE])
     expect(result.map((ticket) => ticket.id)).toEqual([TICKET])
+  })
+})
+
+describe('a clock that gives no valid time', () => {
+  // The service reads the clock only for a command id's window; `handle` reads it for the
+  // events' time. Either way an invalid Date is refused before anything is stored.
+  const brokenClock = { now: () => new Date(Number.NaN) }
+
+  it('refuses a command that would append with VALIDATION, and stores nothing', async () => {
+    const store = memoryStore()
+    const tickets = createTicketService({ store, ctx: brokenClock })
+    await expectTicketError(() => tickets.execute(TICKET, createCommand()), 'VALIDATION', { issuePath: 'now' })
+    expect((await tickets.events()).result).toEqual([])
+  })
+
+  it('refuses a command with an id with VALIDATION before looking it up, and stores nothing', async () => {
+    const store = memoryStore()
+    const tickets = createTicketService({ store, ctx: brokenClock })
+    const command = { ...createCommand(), meta: { commandId: 'create-1' } }
+    await expectTicketError(() => tickets.execute(TICKET, command), 'VALIDATION', { issuePath: 'now' })
+    expect((await tickets.events()).result).toEqual([])
+    expect(await store.findCommand(TICKET, 'create-1', '1970-01-01T00:00:00.000Z')).toBeNull()
   })
 })
