@@ -14,7 +14,7 @@ import { sqliteTables } from '../src/stores/sqlite/sqlite-schema.js'
 import { sqliteStatements } from '../src/stores/sqlite/sqlite-statements.js'
 import { buildStream } from './core.js'
 import type { BenchRow, BenchSection } from './report.js'
-import { type MixStep, recordCommandMix, recording, replayCommandMix, reproducibleIds, runCommandMix } from './store-workload.js'
+import { type RecordedMix, recordCommandMix, recording, replayCommandMix, reproducibleIds, runCommandMix } from './store-workload.js'
 import { bestOfAsync } from './timing.js'
 
 const TICKETS = 50
@@ -40,10 +40,7 @@ export async function executeThroughService(filename: string): Promise<{ seconds
  * around the store): seconds of the `execute` calls alone. Throws unless the file then
  * holds the recording's events, so the run did what the baselines are compared with.
  */
-async function replayThroughService(
-  filename: string,
-  mix: { steps: readonly MixStep[]; batches: readonly AppendBatch[] },
-): Promise<number> {
+async function replayThroughService(filename: string, mix: RecordedMix): Promise<number> {
   await migrateFile(filename)
   const tickets = createTicketService({ store: sqliteStore({ filename }), ctx: { newId: reproducibleIds() } })
   const seconds = await replayCommandMix(tickets, mix.steps)
@@ -309,13 +306,12 @@ function rawReadMs(filename: string, id: string): number {
 export const benchSqlite: BenchSection = async () => {
   const directory = mkdtempSync(join(tmpdir(), 'ticket-events-bench-sqlite-'))
   try {
-    // Five rounds on fresh files, the paths taking turns, best round of each: a path's first
-    // few thousand commands still run partly unoptimized (the service's time per command
-    // fell by 15 % over its first four rounds here), and the order alternates so that no
-    // path always runs first.
-    // Recorded once and replayed: the service run is timed on its `execute` calls alone,
-    // not on making the commands (2–3 µs per command here), as the baselines are timed on
-    // their writes alone; they write the batches of the recording.
+    // The mix is recorded once and replayed, so the service is timed on its `execute` calls
+    // alone, not on making the commands (2–3 µs per command here), as the baselines are
+    // timed on their writes of the recording's batches. Five rounds on fresh files, the
+    // paths taking turns, best round of each: a path's first few thousand commands still
+    // run partly unoptimized (the service's time per command fell by 15 % over its first
+    // four rounds here), and the order alternates so that no path always runs first.
     const mix = await recordCommandMix(COMMANDS, TICKETS)
     const { batches } = mix
     let serviceSeconds = Number.POSITIVE_INFINITY

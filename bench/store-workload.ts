@@ -34,24 +34,36 @@ export function recording(store: TicketStore, batches: AppendBatch[]): TicketSto
 
 /**
  * Runs `commands` commands of the realistic mix through the service, round-robin over
- * `tickets` tickets, each command fitting its ticket's state; returns the seconds taken.
+ * `tickets` tickets, each command fitting its ticket's state; returns the seconds taken
+ * (making the commands included).
  */
 export async function runCommandMix(service: TicketService, commands: number, tickets: number): Promise<number> {
   const states = new Map<string, Ticket>()
   const start = performance.now()
   for (let step = 0; step < commands; step++) {
-    const id = benchTicketId(step % tickets)
-    const state = states.get(id)
-    const command = state === undefined ? createCommand : nextCommand(state, step)
-    states.set(id, (await service.execute(id, command)).state)
+    const { ticketId, command } = mixStep(states, step, tickets)
+    states.set(ticketId, (await service.execute(ticketId, command)).state)
   }
   return (performance.now() - start) / 1000
+}
+
+/** The mix's `step`-th command: its ticket (round-robin over `tickets`), and a command fitting that ticket's state in `states`. */
+function mixStep(states: ReadonlyMap<string, Ticket>, step: number, tickets: number): MixStep {
+  const ticketId = benchTicketId(step % tickets)
+  const state = states.get(ticketId)
+  return { ticketId, command: state === undefined ? createCommand : nextCommand(state, step) }
 }
 
 /** One command of a recorded mix: the ticket it goes to, and the command as a caller sends it. */
 export interface MixStep {
   readonly ticketId: string
   readonly command: Command
+}
+
+/** A recorded mix: its steps, and the batches the recording run appended for them. */
+export interface RecordedMix {
+  readonly steps: readonly MixStep[]
+  readonly batches: readonly AppendBatch[]
 }
 
 /**
@@ -72,17 +84,15 @@ export function reproducibleIds(): () => string {
  * the batches that run appended, which a service replaying the steps with
  * {@link reproducibleIds} appends again (the same ids and versions; only the times differ).
  */
-export async function recordCommandMix(commands: number, tickets: number): Promise<{ steps: MixStep[]; batches: AppendBatch[] }> {
+export async function recordCommandMix(commands: number, tickets: number): Promise<RecordedMix> {
   const batches: AppendBatch[] = []
   const service = createTicketService({ store: recording(memoryStore(), batches), ctx: { newId: reproducibleIds() } })
   const states = new Map<string, Ticket>()
   const steps: MixStep[] = []
   for (let step = 0; step < commands; step++) {
-    const ticketId = benchTicketId(step % tickets)
-    const state = states.get(ticketId)
-    const command = state === undefined ? createCommand : nextCommand(state, step)
-    states.set(ticketId, (await service.execute(ticketId, command)).state)
-    steps.push({ ticketId, command })
+    const next = mixStep(states, step, tickets)
+    states.set(next.ticketId, (await service.execute(next.ticketId, next.command)).state)
+    steps.push(next)
   }
   await service.close()
   return { steps, batches }

@@ -26,7 +26,7 @@ export interface GuardedStore {
 export function guardStore(store: TicketStore): GuardedStore {
   let migrated: Promise<void> | undefined
   // Set once a migration has succeeded: a call then goes on without awaiting a promise.
-  let ready = false
+  let migrationSucceeded = false
   let closed: Promise<void> | undefined
   return {
     store,
@@ -34,7 +34,7 @@ export function guardStore(store: TicketStore): GuardedStore {
       if (closed !== undefined) throw storeClosedError(store.name, `This ticket service and its ${store.name} store are closed.`)
       migrated ??= store.migrate().then(
         () => {
-          ready = true
+          migrationSucceeded = true
         },
         (error: unknown) => {
           migrated = undefined
@@ -45,7 +45,7 @@ export function guardStore(store: TicketStore): GuardedStore {
       return store
     },
     readyNow() {
-      return ready && closed === undefined ? store : undefined
+      return migrationSucceeded && closed === undefined ? store : undefined
     },
     close() {
       closed ??= store.close()
